@@ -1,0 +1,238 @@
+"""The catalogue: every dataset folder, its version chain, and rules across files.
+
+Layout: `datasets/<dataset-id>/<version>.yaml`. The dataset id is the folder
+name. Within a folder the versions form one chain through
+`version.previous_version`; timestamps increase along it, and nobody credited
+in a version disappears from the next (MIFA: preserve the original credit).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import is_dataset_id
+from .loader import LoadedManifest, load_manifest
+from .model import Manifest
+from .people import credited_keys, mentions, name_key
+from .problems import Problem, Report, Severity
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Dataset:
+    """One dataset folder: its id and its versions, oldest first along the chain."""
+
+    id: str
+    folder: Path
+    versions: list[LoadedManifest] = field(default_factory=list)
+
+    @property
+    def manifests(self) -> list[Manifest]:
+        """Valid manifests, oldest first."""
+        return [v.manifest for v in self.versions if v.manifest is not None]
+
+    @property
+    def latest(self) -> Manifest | None:
+        valid = self.manifests
+        return valid[-1] if valid else None
+
+
+@dataclass
+class Catalogue:
+    """Every dataset found under a root, and the report of validating them."""
+
+    root: Path
+    datasets: list[Dataset]
+    report: Report
+
+
+def display_name(path: Path) -> str:
+    """Paths in reports are relative to the working directory when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def manifest_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix in MANIFEST_SUFFIXES and not p.name.startswith("."))
+
+
+def load_dataset(folder: Path) -> tuple[Dataset, list[Problem]]:
+    """Load every version in a dataset folder and check the rules that link them."""
+    dataset = Dataset(folder.name, folder)
+    problems: list[Problem] = []
+    loaded = [load_manifest(p, display_name=display_name(p)) for p in manifest_files(folder)]
+    for item in loaded:
+        problems.extend(item.problems)
+    first_file = loaded[0].file if loaded else display_name(folder)
+    if not is_dataset_id(folder.name):
+        problems.append(Problem(first_file, 1, 1, "", Severity.ERROR,
+                                f"the dataset folder '{folder.name}' is not a valid dataset id",
+                                "rename the folder to a lower-case slug such as "
+                                f"'{_slugify(folder.name)}' (letters, digits, single hyphens)"))
+    problems.extend(_file_name_rules(loaded))
+    dataset.versions, chain_problems = _order_chain(loaded)
+    problems.extend(chain_problems)
+    problems.extend(_credit_rules(dataset.versions))
+    return dataset, problems
+
+
+def _slugify(text: str) -> str:
+    return name_key("", text).removeprefix("name:") or "my-dataset"
+
+
+def _file_name_rules(loaded: list[LoadedManifest]) -> Iterable[Problem]:
+    labels: dict[str, LoadedManifest] = {}
+    for item in loaded:
+        if item.version is None or item.document is None:
+            continue
+        label = item.version.version
+        if item.path.stem != label:
+            yield item.document.problem(
+                ("version", "version"),
+                f"the version label '{label}' does not match the file name '{item.path.name}'",
+                f"rename the file to {label}.yaml, or set `version: \"{item.path.stem}\"`")
+        if label in labels:
+            yield item.document.problem(("version", "version"),
+                                        f"version '{label}' is also defined in {labels[label].file}",
+                                        "give each version its own label")
+        labels.setdefault(label, item)
+
+
+def _order_chain(loaded: list[LoadedManifest]) -> tuple[list[LoadedManifest], list[Problem]]:
+    """Order versions along previous_version links; report breaks, forks and time travel."""
+    problems: list[Problem] = []
+    with_version = [v for v in loaded if v.version is not None and v.document is not None]
+    by_label = {v.version.version: v for v in with_version if v.version}
+    followers: dict[str, list[LoadedManifest]] = defaultdict(list)
+    roots: list[LoadedManifest] = []
+    for item in with_version:
+        assert item.version is not None and item.document is not None
+        prev = item.version.previous_version
+        if prev and not item.version.previous_is_external:
+            if prev not in by_label:
+                known = ", ".join(sorted(by_label)) or "none"
+                problems.append(item.document.problem(
+                    ("version", "previous_version"),
+                    f"previous_version '{prev}' is not a version of this dataset",
+                    f"name one of the versions in this folder ({known}), or give a URL for "
+                    "history from before the catalogue"))
+                roots.append(item)
+                continue
+            earlier = by_label[prev]
+            assert earlier.version is not None
+            if earlier is item:
+                problems.append(item.document.problem(("version", "previous_version"),
+                                                      "a version cannot be its own previous version",
+                                                      "name the version this one replaces"))
+                roots.append(item)
+                continue
+            if item.version.timestamp <= earlier.version.timestamp:
+                problems.append(item.document.problem(
+                    ("version", "timestamp"),
+                    f"the timestamp {item.version.timestamp.isoformat()} is not later than that of "
+                    f"version '{prev}' ({earlier.version.timestamp.isoformat()})",
+                    "a new version must be made after the one it follows"))
+            followers[prev].append(item)
+        else:
+            roots.append(item)
+    roots.sort(key=lambda v: (v.version.timestamp if v.version else None, v.file))
+    for extra in roots[1:]:
+        assert extra.version is not None and extra.document is not None
+        problems.append(extra.document.problem(
+            ("version", "previous_version"),
+            f"version '{extra.version.version}' does not follow any version, but this dataset "
+            f"already starts with '{roots[0].version.version if roots[0].version else '?'}'",
+            "set previous_version to the label of the latest version"))
+    for label, items in followers.items():
+        items.sort(key=lambda v: (v.version.timestamp if v.version else None, v.file))
+        for extra in items[1:]:
+            assert extra.document is not None
+            problems.append(extra.document.problem(
+                ("version", "previous_version"),
+                f"version '{label}' already has a next version ({items[0].file})",
+                "a new version must follow the latest one: set previous_version to it"))
+    ordered: list[LoadedManifest] = []
+    queue = list(roots)
+    while queue:
+        current = queue.pop(0)
+        if current in ordered:
+            continue
+        ordered.append(current)
+        if current.version is not None:
+            queue.extend(followers.get(current.version.version, []))
+    ordered += [v for v in loaded if v not in ordered]
+    return ordered, problems
+
+
+def _credit_rules(versions: list[LoadedManifest]) -> Iterable[Problem]:
+    """Nobody credited in a version may vanish from the version that follows it."""
+    by_label = {v.version.version: v for v in versions if v.version is not None}
+    for item in versions:
+        if item.manifest is None or item.document is None or item.version is None:
+            continue
+        prev = by_label.get(item.version.previous_version or "")
+        if prev is None or prev.manifest is None:
+            continue
+        credited = credited_keys(item.manifest)
+        dropped: dict[str, str] = {}
+        for mention in mentions(prev.manifest):
+            if mention.key in credited or name_key(mention.first_name, mention.last_name) in credited:
+                continue
+            dropped.setdefault(mention.key, mention.full_name)
+        if dropped:
+            names = ", ".join(sorted(dropped.values()))
+            yield item.document.problem(
+                ("version", "preserved_credit"),
+                f"credit from version '{prev.version.version if prev.version else '?'}' is dropped: "
+                f"{names}",
+                "keep them as authors or annotators, or list them under "
+                "version.preserved_credit with the version they contributed to")
+
+
+def _orcid_name_rules(datasets: list[Dataset]) -> Iterable[Problem]:
+    """The same ORCID under different names is probably a typo in one of them."""
+    first_seen: dict[str, tuple[str, str]] = {}
+    for dataset in datasets:
+        for item in dataset.versions:
+            if item.manifest is None or item.document is None:
+                continue
+            for mention in mentions(item.manifest):
+                if not mention.orcid:
+                    continue
+                key = name_key(mention.first_name, mention.last_name)
+                if mention.orcid not in first_seen:
+                    first_seen[mention.orcid] = (key, f"{mention.full_name} in {item.file}")
+                elif first_seen[mention.orcid][0] != key:
+                    yield item.document.problem(
+                        (*mention.path, "orcid_id"),
+                        f"ORCID {mention.orcid} is given for {mention.full_name}, but also for "
+                        f"{first_seen[mention.orcid][1]}",
+                        "check the ORCID iD and use the same spelling of the name everywhere",
+                        severity=Severity.WARNING)
+
+
+def dataset_folders(root: Path) -> list[Path]:
+    """Dataset folders directly under a catalogue root, in name order."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def load_catalogue(root: Path, *, only: Iterable[Path] | None = None) -> Catalogue:
+    """Load and check a whole catalogue (or only some of its dataset folders)."""
+    report = Report()
+    folders = sorted(set(only)) if only is not None else dataset_folders(root)
+    datasets = []
+    for folder in folders:
+        dataset, problems = load_dataset(folder)
+        report.files_checked += len(dataset.versions)
+        report.extend(problems)
+        datasets.append(dataset)
+    report.extend(_orcid_name_rules(datasets))
+    return Catalogue(root, datasets, report)

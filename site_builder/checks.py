@@ -1,0 +1,211 @@
+"""Warnings and cross-field rules, read from the raw document.
+
+The model says what is valid; this stage says what is *missing or odd* but
+accepted: recommended fields left out, tolerated spellings, reuse-limiting
+licences, naive times. It works on the raw data so it runs even when the
+model rejected the file, and so the original spelling is still visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from .errors import field_doc
+from .model import AnnotationSet, Author, Manifest, PixelSize, Study, Version
+from .model.base import (
+    RECOMMENDED,
+    field_keys,
+    field_level,
+    is_list_annotation,
+    is_missing,
+    unwrap_optional,
+)
+from .model.types import Warns
+from .problems import Path_, Problem, Severity, format_path
+from .vocabularies import AnnotationType, is_annotator_role, match_annotation_type
+from .yaml_loader import YamlDocument
+
+Rule = Callable[[YamlDocument, dict[str, Any], Path_], Iterator[Problem]]
+_RULES: dict[type[BaseModel], list[Rule]] = {}
+
+_SPATIAL_TYPES = {
+    AnnotationType.BOUNDING_BOXES, AnnotationType.POINT_ANNOTATIONS,
+    AnnotationType.GEOMETRICAL_ANNOTATIONS, AnnotationType.GRAPHS, AnnotationType.TRACKS,
+}
+_DPI_DEFAULTS_UM = {"72 dpi": 25400 / 72, "96 dpi": 25400 / 96}
+
+
+def rule(model: type[BaseModel]) -> Callable[[Rule], Rule]:
+    """Register a rule that runs on every raw mapping validated by `model`."""
+
+    def register(fn: Rule) -> Rule:
+        _RULES.setdefault(model, []).append(fn)
+        return fn
+
+    return register
+
+
+def warning(doc: YamlDocument, path: Path_, message: str, hint: str = "",
+            *, at: Path_ | None = None) -> Problem:
+    """A warning shown at `path` (or at the position of `at`)."""
+    problem = doc.problem(path if at is None else at, message, hint, severity=Severity.WARNING)
+    if at is not None:
+        problem = Problem(problem.file, problem.line, problem.column, format_path(path),
+                          problem.severity, problem.message, problem.hint)
+    return problem
+
+
+def check_document(doc: YamlDocument, root: type[BaseModel] = Manifest) -> list[Problem]:
+    """Every warning (and cross-field error) for one parsed document validated by `root`."""
+    if not isinstance(doc.data, dict):
+        return []
+    return list(_walk(doc, root, doc.data, ()))
+
+
+def _walk(doc: YamlDocument, model: type[BaseModel], raw: dict[str, Any],
+          path: Path_) -> Iterator[Problem]:
+    for name, info in model.model_fields.items():
+        key = next((k for k in field_keys(name, info) if k in raw and not is_missing(raw[k])), None)
+        if key is None:
+            if field_level(info) == RECOMMENDED:
+                doc_text = field_doc((name,), model)
+                yield warning(doc, (*path, name), f"missing recommended field '{name}'",
+                              doc_text, at=path)
+            continue
+        value = raw[key]
+        is_list = is_list_annotation(info.annotation) and isinstance(value, list)
+        items = list(enumerate(value)) if is_list else [(None, value)]
+        checks, inner = _field_parts(info.annotation, info.metadata)
+        for index, item in items:
+            if is_missing(item):
+                continue
+            item_path = (*path, key) if index is None else (*path, key, index)
+            for check in checks:
+                for message, hint in check.check(item):
+                    yield warning(doc, item_path, message, hint)
+            if inner is not None and isinstance(item, dict):
+                yield from _walk(doc, inner, item, item_path)
+    for model_rule in _RULES.get(model, []):
+        yield from model_rule(doc, raw, path)
+
+
+def _field_parts(annotation: Any, metadata: list[Any]) -> tuple[list[Warns], type[BaseModel] | None]:
+    """The Warns markers and nested model of a field, looking through Optional and list."""
+    found = [m for m in metadata if isinstance(m, Warns)]
+    inner = unwrap_optional(annotation)
+    if is_list_annotation(inner):
+        inner = get_args(unwrap_optional(inner))[0]
+    found += [m for m in getattr(inner, "__metadata__", ()) if isinstance(m, Warns)]
+    base = get_args(inner)[0] if hasattr(inner, "__metadata__") else inner
+    model = base if isinstance(base, type) and issubclass(base, BaseModel) else None
+    return found, model
+
+
+def _as_list(value: Any) -> list[Any]:
+    if is_missing(value):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+@rule(Study)
+def _link_descriptions_match(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    urls, labels = _as_list(raw.get("link_url")), _as_list(raw.get("link_description"))
+    if labels and len(urls) != len(labels):
+        yield warning(doc, (*path, "link_description"),
+                      f"{len(labels)} link descriptions for {len(urls)} link URLs",
+                      "give one description per link_url entry, in the same order")
+
+
+@rule(AnnotationSet)
+def _annotation_set_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    records = [r for r in _as_list(raw.get("file_metadata")) if isinstance(r, dict)]
+    if is_missing(raw.get("annotation_type")):
+        derived = []
+        for record in records:
+            for item in _as_list(record.get("annotation_type")):
+                match = match_annotation_type(str(item))
+                if match.value is not None and match.value.value not in derived:
+                    derived.append(match.value.value)
+        if derived:
+            yield warning(doc, (*path, "annotation_type"),
+                          "missing; derived from file records: " + ", ".join(derived),
+                          "state the set's annotation types: annotation_type: [" +
+                          ", ".join(derived) + "]", at=path)
+    if not records and is_missing(raw.get("annotation_source_indicator")):
+        yield warning(doc, (*path, "annotation_source_indicator"),
+                      "nothing says how annotations pair with their source images",
+                      "add file_metadata records or annotation_source_indicator "
+                      "(metadata_file, file_name_exact_match, file_name_pattern, file_path, other)",
+                      at=path)
+    seen: dict[str, int] = {}
+    for index, record in enumerate(_as_list(raw.get("file_metadata"))):
+        if not isinstance(record, dict) or is_missing(record.get("annotation_id")):
+            continue
+        annotation_id = str(record["annotation_id"]).strip()
+        if annotation_id in seen:
+            yield doc.problem((*path, "file_metadata", index, "annotation_id"),
+                              f"annotation_id '{annotation_id}' is already used by "
+                              f"file_metadata[{seen[annotation_id]}]",
+                              "give every file record its own annotation_id")
+        else:
+            seen[annotation_id] = index
+    types = {match_annotation_type(str(t)).value for t in _as_list(raw.get("annotation_type"))}
+    if types & _SPATIAL_TYPES and records and not any(
+            not is_missing(r.get("spatial_information")) for r in records):
+        yield warning(doc, (*path, "file_metadata"),
+                      "no file record gives spatial_information for these coordinate annotations",
+                      "say which region and units the coordinates use, e.g. 'pixels of the "
+                      "source image, origin top left'")
+    for index, author in enumerate(_as_list(raw.get("authors"))):
+        if isinstance(author, dict) and is_missing(author.get("role")):
+            yield warning(doc, (*path, "authors", index, "role"),
+                          "annotator has no role", "add e.g. `role: data annotation`",
+                          at=(*path, "authors", index))
+
+
+@rule(PixelSize)
+def _dpi_default_sizes(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    unit = str(raw.get("unit") or "").strip().lower()
+    factor = {"µm": 1.0, "μm": 1.0, "um": 1.0, "nm": 1000.0, "mm": 0.001, "m": 1e-6}.get(unit)
+    if factor is None:
+        return
+    for axis in ("x", "y"):
+        size = raw.get(axis)
+        if not isinstance(size, int | float) or isinstance(size, bool):
+            continue
+        for name, default_um in _DPI_DEFAULTS_UM.items():
+            if abs(size - default_um * factor) <= default_um * factor * 1e-3:
+                yield warning(doc, (*path, axis),
+                              f"pixel size {size} {raw.get('unit')} is 1/{name.split()[0]} inch, "
+                              f"a {name} file default rather than a measurement",
+                              "give the size measured for the microscope, or leave it out")
+
+
+@rule(Version)
+def _version_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    # Credit kept from a version inside the catalogue is checked exactly (catalogue.py);
+    # for history outside it, only a reminder is possible.
+    previous = raw.get("previous_version")
+    if isinstance(previous, str) and ":" in previous and is_missing(raw.get("preserved_credit")):
+        yield warning(doc, (*path, "preserved_credit"),
+                      "the previous version is outside the catalogue, so its credit cannot be "
+                      "checked", "list its contributors under preserved_credit unless they are "
+                      "all still authors or annotators of this version", at=path)
+
+
+def is_annotator(author: dict[str, Any] | Author) -> bool:
+    """A person whose roles mention annotation."""
+    roles = author.role if isinstance(author, Author) else _as_list(author.get("role"))
+    return any(is_annotator_role(str(r)) for r in roles)
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_dataset_id(text: str) -> bool:
+    """Dataset ids are lower-case slugs: letters, digits and single hyphens."""
+    return bool(_SLUG.fullmatch(text)) and len(text) <= 64

@@ -1,0 +1,154 @@
+"""The `mifa` command: thin argument parsing around the library.
+
+Exit codes: 0 success, 1 validation failed, 2 usage error. A user's mistake is
+printed as one clear message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+JSON_SHAPE_HELP = """\
+--format json prints one object:
+  {"schema_version": 1, "ok": bool,
+   "summary": {"files": int, "errors": int, "warnings": int},
+   "problems": [{"file": str, "line": int, "column": int, "path": str,
+                 "severity": "error"|"warning", "message": str, "hint": str}, ...]}
+--format github prints workflow commands (::error file=…,line=…::…) for inline PR annotations.
+Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage error."""
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; printed as one line, exit code 2."""
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .report_format import format_github, format_human, format_json
+    from .validate import validate_paths
+
+    paths = [Path(p) for p in args.paths] or [Path("datasets")]
+    report = validate_paths(paths)
+    if args.format == "json":
+        sys.stdout.write(format_json(report, strict=args.strict))
+    elif args.format == "github":
+        sys.stdout.write(format_github(report))
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(format_human(report, colour=colour))
+    return 0 if report.ok(strict=args.strict) else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import manifest_schema_text
+
+    text = manifest_schema_text()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .checks import is_dataset_id
+    from .scaffold import manifest_skeleton
+
+    if not is_dataset_id(args.dataset_id):
+        raise UsageError(f"'{args.dataset_id}' is not a valid dataset id: use a lower-case slug "
+                         "such as kromp-2020-nuclei (letters, digits, single hyphens)")
+    target = Path(args.datasets) / args.dataset_id / f"{args.version}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; add a new version with --version instead")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(manifest_skeleton(args.dataset_id, args.version), encoding="utf-8")
+    print(f"wrote {target}; fill it in, then run: mifa validate {target}")
+    return 0
+
+
+def _import_bia(args: argparse.Namespace) -> int:
+    from .importers.bia import import_bia
+    from .manifest_writer import dump_manifest
+    from .problems import Report
+    from .report_format import format_human
+
+    for path in (args.study, args.annotations, args.version_file):
+        if path is not None and not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    result = import_bia(Path(args.study), Path(args.annotations),
+                        Path(args.version_file) if args.version_file else None,
+                        keep_emails=args.keep_emails)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    report = Report(list(result.problems), files_checked=3 if args.version_file else 2)
+    if result.problems:
+        sys.stderr.write(format_human(report))
+    if result.manifest is None:
+        return 1
+    sources = ", ".join(Path(p).name for p in (args.study, args.annotations, args.version_file) if p)
+    text = dump_manifest(result.manifest, header=f"Imported from BioImage Archive MIFA files: {sources}")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if report.ok() else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mifa", description="MIFA Catalogue tools.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check manifests and report every problem",
+                              epilog=JSON_SHAPE_HELP,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    validate.add_argument("paths", nargs="*", metavar="PATH",
+                          help="manifest files, dataset folders or a datasets/ folder "
+                               "(default: datasets)")
+    validate.add_argument("--format", choices=("human", "json", "github"), default="human")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.set_defaults(run=_validate)
+
+    schema = sub.add_parser("schema", help="print the manifest JSON Schema (for editors)")
+    schema.add_argument("--out", help="write to this file instead of standard output")
+    schema.set_defaults(run=_schema)
+
+    new = sub.add_parser("new", help="write a commented manifest skeleton for a new dataset")
+    new.add_argument("dataset_id", help="lower-case slug, e.g. kromp-2020-nuclei")
+    new.add_argument("--version", default="1.0", help="version label (default 1.0)")
+    new.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
+    new.set_defaults(run=_new)
+
+    imp = sub.add_parser("import", help="convert upstream metadata into a manifest")
+    imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    bia = imp_sub.add_parser("bia", help="BioImage Archive Study/Annotations/Version YAML files")
+    bia.add_argument("study", metavar="STUDY.yaml")
+    bia.add_argument("annotations", metavar="ANNOTATIONS.yaml")
+    bia.add_argument("version_file", metavar="VERSION.yaml", nargs="?")
+    bia.add_argument("--out", help="write the manifest here instead of standard output")
+    bia.add_argument("--keep-emails", action="store_true",
+                     help="keep e-mail addresses (dropped by default: manifests are public)")
+    bia.set_defaults(run=_import_bia)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `mifa` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except UsageError as exc:
+        print(f"mifa: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `mifa schema | head`
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Importers: upstream metadata forms converted into MIFA Catalogue manifests."""

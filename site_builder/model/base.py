@@ -1,0 +1,143 @@
+"""The base class of every manifest node: closed, documented, forgiving about shape.
+
+Real manifests write a scalar where a list is expected, leave template keys
+empty and pad values with spaces (mifa-model.md §9). The base class absorbs
+those quirks before validation, so the fields themselves stay strict.
+"""
+
+from __future__ import annotations
+
+import types
+from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic.fields import FieldInfo
+
+RECOMMENDED = "recommended"
+
+
+def recommended(*, default: Any = None, **kwargs: Any) -> Any:
+    """A field that warns when missing (MIFA 'recommended')."""
+    if isinstance(default, list):
+        return Field(default_factory=list, json_schema_extra={"level": RECOMMENDED}, **kwargs)
+    return Field(default=default, json_schema_extra={"level": RECOMMENDED}, **kwargs)
+
+
+def field_level(info: FieldInfo) -> str:
+    """'required', 'recommended' or 'optional'."""
+    if info.is_required():
+        return "required"
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and extra.get("level") == RECOMMENDED:
+        return RECOMMENDED
+    return "optional"
+
+
+def field_keys(name: str, info: FieldInfo) -> tuple[str, ...]:
+    """The field name and every alias a manifest may use for it."""
+    keys = [name]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        keys += [c for c in alias.choices if isinstance(c, str) and c != name]
+    elif isinstance(alias, str) and alias != name:
+        keys.append(alias)
+    return tuple(keys)
+
+
+def unwrap_optional(annotation: Any) -> Any:
+    """`X | None` -> X."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def is_list_annotation(annotation: Any) -> bool:
+    return get_origin(unwrap_optional(annotation)) is list
+
+
+def _is_datetime_annotation(annotation: Any) -> bool:
+    inner = unwrap_optional(annotation)
+    while get_origin(inner) is not None and hasattr(inner, "__metadata__"):
+        inner = get_args(inner)[0]
+    return inner is datetime or getattr(inner, "__origin__", None) is datetime
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+def is_missing(value: Any) -> bool:
+    """Null, blank text, and lists or mappings holding only those count as missing."""
+    return tidy_value(value) is MISSING
+
+
+def tidy_value(value: Any) -> Any:
+    """Strip text and drop empty items; return MISSING for an empty value."""
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped if stripped else MISSING
+    if isinstance(value, list):
+        items = [v for v in (tidy_value(item) for item in value) if v is not MISSING]
+        return items if items else MISSING
+    if isinstance(value, dict):
+        if all(is_missing(v) for v in value.values()):
+            return MISSING
+        return value
+    return value
+
+
+@cache
+def _shape(cls: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys (incl. aliases) of list fields, and of datetime fields."""
+    lists: set[str] = set()
+    datetimes: set[str] = set()
+    for name, info in cls.model_fields.items():
+        keys = field_keys(name, info)
+        if is_list_annotation(info.annotation):
+            lists.update(keys)
+        if _is_datetime_annotation(info.annotation):
+            datetimes.update(keys)
+    return frozenset(lists), frozenset(datetimes)
+
+
+class MifaModel(BaseModel):
+    """Closed mapping (unknown keys are errors), documented by attribute docstrings."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absorb_real_world_quirks(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        list_keys, datetime_keys = _shape(cls)
+        tidied: dict[str, Any] = {}
+        for key, raw in data.items():
+            value = tidy_value(raw)
+            if value is MISSING:
+                continue
+            if key in list_keys and not isinstance(value, list):
+                value = [value]
+            if key in datetime_keys:
+                if isinstance(value, date) and not isinstance(value, datetime):
+                    value = datetime.combine(value, time(0, 0), tzinfo=UTC)
+            elif isinstance(value, date | datetime):
+                value = value.isoformat()
+            tidied[key] = value
+        return tidied

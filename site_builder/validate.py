@@ -1,0 +1,42 @@
+"""Validate whatever paths a user names: files, dataset folders or a whole catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .catalogue import MANIFEST_SUFFIXES, dataset_folders, display_name, load_catalogue
+from .loader import load_manifest
+from .problems import Problem, Report, Severity
+
+
+def _is_dataset_folder(path: Path) -> bool:
+    return any(p.suffix in MANIFEST_SUFFIXES for p in path.iterdir() if p.is_file())
+
+
+def _in_catalogue(path: Path) -> bool:
+    """A manifest inside `datasets/<id>/` is checked together with its sibling versions."""
+    return path.resolve().parent.parent.name == "datasets"
+
+
+def validate_paths(paths: Iterable[Path]) -> Report:
+    """Validate manifests and the rules between them; never raises for bad input."""
+    report = Report()
+    folders: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            report.add(Problem(str(path), 1, 1, "", Severity.ERROR, "no such file or folder",
+                               "give a manifest file, a dataset folder or the datasets/ folder"))
+        elif path.is_dir():
+            folders.update([path] if _is_dataset_folder(path) else dataset_folders(path))
+        elif _in_catalogue(path):
+            folders.add(path.parent)
+        else:
+            loaded = load_manifest(path, display_name=display_name(path))
+            report.files_checked += 1
+            report.extend(loaded.problems)
+    if folders:
+        catalogue = load_catalogue(Path("."), only=folders)
+        report.files_checked += catalogue.report.files_checked
+        report.extend(catalogue.report.problems)
+    return report
