@@ -124,7 +124,6 @@ def _order_chain(loaded: list[LoadedManifest]) -> tuple[list[LoadedManifest], li
                     f"previous_version '{prev}' is not a version of this dataset",
                     f"name one of the versions in this folder ({known}), or give a URL for "
                     "history from before the catalogue"))
-                roots.append(item)
                 continue
             earlier = by_label[prev]
             assert earlier.version is not None

@@ -52,7 +52,8 @@ def rule(model: type[BaseModel]) -> Callable[[Rule], Rule]:
 def warning(doc: YamlDocument, path: Path_, message: str, hint: str = "",
             *, at: Path_ | None = None) -> Problem:
     """A warning shown at `path` (or at the position of `at`)."""
-    problem = doc.problem(path if at is None else at, message, hint, severity=Severity.WARNING)
+    problem = doc.problem(path if at is None else at, message, hint, severity=Severity.WARNING,
+                          key=at is not None)
     if at is not None:
         problem = Problem(problem.file, problem.line, problem.column, format_path(path),
                           problem.severity, problem.message, problem.hint)
@@ -77,8 +78,12 @@ def _walk(doc: YamlDocument, model: type[BaseModel], raw: dict[str, Any],
                               doc_text, at=path)
             continue
         value = raw[key]
-        is_list = is_list_annotation(info.annotation) and isinstance(value, list)
-        items = list(enumerate(value)) if is_list else [(None, value)]
+        # A scalar given for a list field is item 0, as the model sees it.
+        if is_list_annotation(info.annotation):
+            items: list[tuple[int | None, Any]] = list(enumerate(value if isinstance(value, list)
+                                                                 else [value]))
+        else:
+            items = [(None, value)]
         checks, inner = _field_parts(info.annotation, info.metadata)
         for index, item in items:
             if is_missing(item):
@@ -136,11 +141,11 @@ def _annotation_set_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -
                           "state the set's annotation types: annotation_type: [" +
                           ", ".join(derived) + "]", at=path)
     if not records and is_missing(raw.get("annotation_source_indicator")):
-        yield warning(doc, (*path, "annotation_source_indicator"),
-                      "nothing says how annotations pair with their source images",
-                      "add file_metadata records or annotation_source_indicator "
-                      "(metadata_file, file_name_exact_match, file_name_pattern, file_path, other)",
-                      at=path)
+        yield warning(doc, (*path, "file_metadata"),
+                      "nothing says which source image each annotation belongs to",
+                      "add file_metadata records (annotation_id, annotation_type, source_image_id), "
+                      "or set annotation_source_indicator to metadata_file, file_name_exact_match, "
+                      "file_name_pattern, file_path or other", at=path)
     seen: dict[str, int] = {}
     for index, record in enumerate(_as_list(raw.get("file_metadata"))):
         if not isinstance(record, dict) or is_missing(record.get("annotation_id")):

@@ -80,7 +80,8 @@ def _unknown_key(path: Path_, root: type[BaseModel]) -> tuple[str, str]:
         close = [hit] if hit else [v for v in valid if key.lower() in v or v in key.lower()][:1]
     message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
     if not path[:-1] and root is Manifest:
-        owners = [m for m in ("study", "images", "version") if model_at((m, key))]
+        owners = [m for m in ("study", "images", "version")
+                  if key in (model_at((m,), root) or BaseModel).model_fields]
         if owners and not close:
             return (f"unknown key '{key}'; it belongs under '{owners[0]}'",
                     f"indent it under `{owners[0]}:`")
@@ -113,7 +114,7 @@ def error_to_problem(doc: YamlDocument, error: ErrorDetails,
         doc_text = field_doc(path, root)
         return doc.problem(path[:-1], "required field is missing",
                            f"add `{path[-1]}:`" + (f" ({doc_text})" if doc_text else ""),
-                           shown_path=format_path(path))
+                           shown_path=format_path(path), key=True)
     if kind == "extra_forbidden":
         message, hint = _unknown_key(path, root)
         return doc.problem(path, message, hint, key=True)

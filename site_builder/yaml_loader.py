@@ -192,7 +192,11 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         mark = Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        context = str(exc.context or "")
+        if exc.context_mark is not None and exc.problem_mark is not None \
+                and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (started on line {exc.context_mark.line + 1})"
+        reason = ", ".join(part for part in (context, str(exc.problem or "")) if part)
         return fail(mark, f"this is not valid YAML: {reason}",
                     "check the indentation and quoting near this line")
     except yaml.YAMLError as exc:

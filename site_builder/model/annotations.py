@@ -68,8 +68,9 @@ class AnnotationSet(MifaModel):
     annotation_source_indicator: SourceIndicator | None = None
     """How annotation files pair up with source images: metadata_file, file_name_exact_match,
     file_name_pattern, file_path or other."""
-    file_metadata: list[FileRecord] = recommended(default=[])
-    """Per-file records mapping each annotation to its source image(s)."""
+    file_metadata: list[FileRecord] = Field(default_factory=list)
+    """Per-file records mapping each annotation to its source image(s); recommended unless
+    annotation_source_indicator says how files pair up."""
     license: LicenceId | None = None
     """SPDX licence of these annotations, when it differs from `study.license`."""
     annotation_format: list[str] = Field(default_factory=list)

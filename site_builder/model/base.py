@@ -86,13 +86,16 @@ def tidy_value(value: Any) -> Any:
         stripped = value.strip()
         return stripped if stripped else MISSING
     if isinstance(value, list):
-        items = [v for v in (tidy_value(item) for item in value) if v is not MISSING]
+        items = [v for v in (tidy_value(item) for item in value) if not _is_blank(v)]
         return items if items else MISSING
-    if isinstance(value, dict):
-        if all(is_missing(v) for v in value.values()):
-            return MISSING
-        return value
     return value
+
+
+def _is_blank(value: Any) -> bool:
+    """A list item that says nothing: null, blank, or a mapping of only such values."""
+    if isinstance(value, dict):
+        return all(_is_blank(tidy_value(v)) for v in value.values())
+    return value is MISSING
 
 
 @cache

@@ -47,9 +47,9 @@ class Version(MifaModel):
     """Version label, e.g. "1.1"; the manifest's file name is this label plus .yaml."""
     timestamp: Timestamp
     """When this version was made, ISO 8601 with a UTC offset, e.g. 2023-03-07T14:37:00+00:00."""
-    changes: str | None = recommended()
+    changes: str | None = None
     """What changed since the previous version (required when previous_version is set)."""
-    previous_version: str | None = recommended()
+    previous_version: str | None = None
     """Label of the previous version in this folder, or a URL for history before the catalogue."""
     preserved_credit: list[Credit] = Field(default_factory=list)
     """People credited for earlier versions who are not authors of this one."""
