@@ -112,6 +112,10 @@ def error_to_problem(doc: YamlDocument, error: ErrorDetails,
         return doc.problem(path, message, hint)
     if kind == "missing":
         doc_text = field_doc(path, root)
+        if path in doc.key_marks:  # the key is there, with nothing after it
+            return doc.problem(path, "required field is empty",
+                               f"fill in `{path[-1]}:`" + (f" ({doc_text})" if doc_text else ""),
+                               key=True)
         return doc.problem(path[:-1], "required field is missing",
                            f"add `{path[-1]}:`" + (f" ({doc_text})" if doc_text else ""),
                            shown_path=format_path(path), key=True)

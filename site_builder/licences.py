@@ -35,7 +35,11 @@ LicenceCategory = Literal[
     "no-derivatives",
     "software",
     "other",
+    "unknown",
 ]
+
+NOASSERTION = "NOASSERTION"
+"""SPDX's word for 'the licence is not known': an honest statement, never a default."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,8 @@ def normalise_licence(value: object) -> str:
         raise LicenceError(f"{quote_value(value)} is not an SPDX licence id", _HINT)
     if text.lower() in _MIFA_ENUM:
         return _MIFA_ENUM[text.lower()]
+    if text.upper() == NOASSERTION:
+        return NOASSERTION
     if (spdx_id := _canonical(text)) is not None:
         return spdx_id
     if re.match(r"(?i)https?://", text):
@@ -278,6 +284,9 @@ def _url(spdx_id: str) -> str:
 def licence_info(spdx_id: str) -> Licence:
     """Name, link and category of a licence; raises LicenceError if the id is not valid."""
     canonical = normalise_licence(spdx_id)
+    if canonical == NOASSERTION:
+        return Licence(spdx_id=NOASSERTION, name="Licence not stated", url="", category="unknown",
+                       deprecated=False)
     entry = LICENSES[canonical]
     return Licence(
         spdx_id=canonical,
@@ -293,6 +302,13 @@ def licence_warnings(spdx_id: str) -> list[tuple[str, str]]:
     info = licence_info(spdx_id)
     quoted = f"'{info.spdx_id}'"
     warnings: list[tuple[str, str]] = []
+    if info.category == "unknown":
+        warnings.append(
+            (
+                "the licence is not stated (NOASSERTION), so nobody can know the terms of reuse",
+                "ask the data owners for the licence and give its SPDX id, e.g. CC-BY-4.0",
+            )
+        )
     if _NC.search(info.spdx_id):
         warnings.append(
             (

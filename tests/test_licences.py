@@ -339,3 +339,13 @@ def test_deprecated_software_licence_gets_both_warnings() -> None:
 def test_current_id_has_no_deprecation_warning() -> None:
     messages = [message for message, _ in licence_warnings("GPL-2.0-only")]
     assert messages == ["'GPL-2.0-only' is a software licence; it is unusual for image data"]
+
+
+def test_noassertion_states_an_unknown_licence_with_a_warning() -> None:
+    assert normalise_licence("NOASSERTION") == "NOASSERTION"
+    assert normalise_licence("noassertion") == "NOASSERTION"
+    info = licence_info("NOASSERTION")
+    assert (info.category, info.name, info.url) == ("unknown", "Licence not stated", "")
+    assert licence_warnings("NOASSERTION") == [
+        ("the licence is not stated (NOASSERTION), so nobody can know the terms of reuse",
+         "ask the data owners for the licence and give its SPDX id, e.g. CC-BY-4.0")]

@@ -99,17 +99,20 @@ def _is_blank(value: Any) -> bool:
 
 
 @cache
-def _shape(cls: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
-    """Keys (incl. aliases) of list fields, and of datetime fields."""
+def _shape(cls: type[BaseModel]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Keys (incl. aliases) of list fields, of required list fields, and of datetime fields."""
     lists: set[str] = set()
+    required_lists: set[str] = set()
     datetimes: set[str] = set()
     for name, info in cls.model_fields.items():
         keys = field_keys(name, info)
         if is_list_annotation(info.annotation):
             lists.update(keys)
+            if info.is_required():
+                required_lists.update(keys)
         if _is_datetime_annotation(info.annotation):
             datetimes.update(keys)
-    return frozenset(lists), frozenset(datetimes)
+    return frozenset(lists), frozenset(required_lists), frozenset(datetimes)
 
 
 class MifaModel(BaseModel):
@@ -129,10 +132,14 @@ class MifaModel(BaseModel):
     def _absorb_real_world_quirks(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        list_keys, datetime_keys = _shape(cls)
+        list_keys, required_list_keys, datetime_keys = _shape(cls)
         tidied: dict[str, Any] = {}
         for key, raw in data.items():
             value = tidy_value(raw)
+            if value is MISSING and key in required_list_keys and isinstance(raw, list) \
+                    and any(isinstance(item, dict) for item in raw):
+                # An empty template entry: keep one, so each of its required fields is reported.
+                value = [{}]
             if value is MISSING:
                 continue
             if key in list_keys and not isinstance(value, list):
