@@ -149,9 +149,12 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except ConstructorError as exc:
             if node.tag.startswith("tag:yaml.org,2002:"):
-                raise _LoadError(_mark(node), f"'{node.value}' cannot be read: {exc.problem}",
+                raise _LoadError(_mark(node), f"'{str(node.value)[:40]}' cannot be read: {exc.problem}",
                                  "quote the value to make it plain text") from exc
             raise _custom_tag(node) from exc
+        except (ValueError, OverflowError) as exc:  # e.g. integers over Python's 4300-digit limit
+            raise _LoadError(_mark(node), f"the value '{str(node.value)[:40]}...' cannot be read",
+                             "quote the value to make it plain text, or shorten it") from exc
 
 
 def _custom_tag(node: Node) -> _LoadError:
@@ -201,6 +204,9 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
                     "check the indentation and quoting near this line")
     except yaml.YAMLError as exc:
         return fail(Mark(1, 1), f"this is not valid YAML: {exc}", "check the file's syntax")
+    except RecursionError:  # the pure-Python parser on absurdly deep nesting
+        return fail(Mark(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
+                    "flatten the structure; manifests need only a few levels")
     if node is None:
         return fail(Mark(1, 1), "the file is empty",
                     "start from `mifa new <dataset-id>`, which writes a filled-in skeleton")

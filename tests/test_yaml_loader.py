@@ -1,0 +1,73 @@
+"""The safe YAML loader: positions for every value, limits, and problems instead of exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from site_builder import yaml_loader
+from site_builder.yaml_loader import Mark, load_yaml, parse_yaml
+
+
+def test_every_value_and_key_has_a_position() -> None:
+    doc, problems = parse_yaml(b"study:\n  title : Nuclei\n  keywords:\n    - a\n    - b\n", "m.yaml")
+    assert problems == [] and doc is not None
+    assert doc.data == {"study": {"title": "Nuclei", "keywords": ["a", "b"]}}
+    assert doc.marks[("study", "title")] == Mark(2, 11)
+    assert doc.key_marks[("study", "title")] == Mark(2, 3)
+    assert doc.marks[("study", "keywords", 1)] == Mark(5, 7)
+    assert doc.locate(("study", "missing", 3)) == Mark(2, 3)
+
+
+def test_scalars_keep_their_source_text() -> None:
+    doc, _ = parse_yaml(b"version: 1.10\n", "m.yaml")
+    assert doc is not None
+    assert doc.data == {"version": 1.1}
+    assert doc.source_text[("version",)] == "1.10"
+
+
+def test_libyaml_is_used_when_available() -> None:
+    if yaml.__with_libyaml__:
+        assert yaml_loader._Loader is yaml.CSafeLoader
+
+
+def test_byte_order_mark_is_accepted() -> None:
+    doc, problems = parse_yaml("\ufefftitle: x\n".encode(), "m.yaml")
+    assert problems == [] and doc is not None and doc.data == {"title": "x"}
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * 200 + b"\n")
+    doc, problems = load_yaml(path, max_bytes=100)
+    assert doc is None
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "the file is 204 bytes, over the 100-byte limit")]
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 20)]
+    doc, problems = parse_yaml("\n".join(lines).encode(), "bomb.yaml")
+    assert doc is None
+    assert problems[0].message == "more than 50 YAML aliases (*name)"
+
+
+def test_a_few_aliases_are_fine() -> None:
+    doc, problems = parse_yaml(b"a: &x [1, 2]\nb: *x\n", "m.yaml")
+    assert problems == [] and doc is not None and doc.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_multiple_documents_are_refused() -> None:
+    doc, problems = parse_yaml(b"a: 1\n---\nb: 2\n", "m.yaml")
+    assert doc is None
+    assert (problems[0].line, problems[0].message) == (
+        2, "this is not valid YAML: expected a single document in the stream (started on line 1), "
+           "but found another document")
+
+
+def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
+    doc, problems = load_yaml(tmp_path)  # a folder, not a file
+    assert doc is None
+    assert problems[0].message.startswith("the file cannot be read")
