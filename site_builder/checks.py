@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -67,33 +69,55 @@ def check_document(doc: YamlDocument, root: type[BaseModel] = Manifest) -> list[
     return list(_walk(doc, root, doc.data, ()))
 
 
+@dataclass(frozen=True)
+class _FieldPlan:
+    """What the walker needs to know about one field, computed once per model."""
+
+    name: str
+    keys: tuple[str, ...]
+    recommended: bool
+    is_list: bool
+    checks: tuple[Warns, ...]
+    inner: type[BaseModel] | None
+
+
+@cache
+def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
+    plans = []
+    for name, info in model.model_fields.items():
+        checks, inner = _field_parts(info.annotation, info.metadata)
+        plans.append(_FieldPlan(name, field_keys(name, info), field_level(info) == RECOMMENDED,
+                                is_list_annotation(info.annotation), tuple(checks), inner))
+    return tuple(plans)
+
+
 def _walk(doc: YamlDocument, model: type[BaseModel], raw: dict[str, Any],
           path: Path_) -> Iterator[Problem]:
-    for name, info in model.model_fields.items():
-        key = next((k for k in field_keys(name, info) if k in raw and not is_missing(raw[k])), None)
+    for plan in _plan(model):
+        key = next((k for k in plan.keys if k in raw and not is_missing(raw[k])), None)
         if key is None:
-            if field_level(info) == RECOMMENDED:
-                doc_text = field_doc((name,), model)
-                yield warning(doc, (*path, name), f"missing recommended field '{name}'",
-                              doc_text, at=path)
+            if plan.recommended:
+                yield warning(doc, (*path, plan.name), f"missing recommended field '{plan.name}'",
+                              field_doc((plan.name,), model), at=path)
             continue
         value = raw[key]
         # A scalar given for a list field is item 0, as the model sees it.
-        if is_list_annotation(info.annotation):
+        if plan.is_list:
             items: list[tuple[int | None, Any]] = list(enumerate(value if isinstance(value, list)
                                                                  else [value]))
         else:
             items = [(None, value)]
-        checks, inner = _field_parts(info.annotation, info.metadata)
+        if not plan.checks and plan.inner is None:
+            continue
         for index, item in items:
             if is_missing(item):
                 continue
             item_path = (*path, key) if index is None else (*path, key, index)
-            for check in checks:
+            for check in plan.checks:
                 for message, hint in check.check(item):
                     yield warning(doc, item_path, message, hint)
-            if inner is not None and isinstance(item, dict):
-                yield from _walk(doc, inner, item, item_path)
+            if plan.inner is not None and isinstance(item, dict):
+                yield from _walk(doc, plan.inner, item, item_path)
     for model_rule in _RULES.get(model, []):
         yield from model_rule(doc, raw, path)
 

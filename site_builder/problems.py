@@ -63,9 +63,15 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen.update(self.problems)
 
     def add(self, problem: Problem) -> None:
-        if problem not in self.problems:
+        """Record a problem once, however many rules find it."""
+        if problem not in self._seen:
+            self._seen.add(problem)
             self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:

@@ -144,6 +144,9 @@ def _model_reference(value: Any) -> str:
                      "write a bioimage.io id (affable-shark), a DOI or an https:// URL")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def _relative_path(value: Any) -> str:
     """File ids are paths inside the dataset: never absolute, never climbing out."""
     text = str(value).strip()
@@ -153,7 +156,7 @@ def _relative_path(value: Any) -> str:
     if text.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", text) or ".." in parts:
         raise mifa_error(f"{quoted(text)} is not a path inside the dataset",
                          "write a relative path such as images/cell_01.tif, without '..' or a leading '/'")
-    if any(ord(ch) < 32 for ch in text):
+    if _CONTROL.search(text):
         raise mifa_error(f"{quoted(text)} contains control characters", "write a plain file path")
     return text
 
