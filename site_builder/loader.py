@@ -80,6 +80,8 @@ def validate_document(doc: YamlDocument, path: Path) -> LoadedManifest:
         except ValidationError:
             version = None
     problems.extend(check_document(doc))
+    # Later stages only need positions; the raw data and source text would double memory.
+    doc.data, doc.source_text = None, {}
     return LoadedManifest(doc.file, path, doc, manifest, version, problems)
 
 

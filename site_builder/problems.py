@@ -95,3 +95,18 @@ class Report:
     def ok(self, *, strict: bool = False) -> bool:
         """True when nothing blocks publication (with `strict`, warnings block too)."""
         return not self.errors and not (strict and self.warnings)
+
+
+class InputError(ValueError):
+    """A user-facing problem with one value: `message` says what is wrong, `hint` what to write.
+
+    Normalisers raise it; the model turns it into a located Problem.
+    """
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import identifiers as ids
 from ..licences import LicenceError, licence_warnings, normalise_licence
+from ..problems import InputError
 from ..vocabularies import AnnotationType, match_annotation_type
 
 Advice = tuple[str, str]
@@ -47,7 +48,7 @@ def _from(normaliser: Callable[[object], str]) -> Callable[[Any], str]:
     def validate(value: Any) -> str:
         try:
             return normaliser(value)
-        except (ids.IdentifierError, LicenceError) as exc:
+        except InputError as exc:
             raise mifa_error(exc.message, exc.hint) from None
 
     return validate
