@@ -80,8 +80,11 @@ def validate_document(doc: YamlDocument, path: Path) -> LoadedManifest:
         except ValidationError:
             version = None
     problems.extend(check_document(doc))
-    # Later stages only need positions; the raw data and source text would double memory.
+    # Later stages only locate version and people problems; raw data, source text and the
+    # positions inside file records (most of a large manifest) would only take memory.
     doc.data, doc.source_text = None, {}
+    doc.marks = {k: v for k, v in doc.marks.items() if "file_metadata" not in k}
+    doc.key_marks = {k: v for k, v in doc.key_marks.items() if "file_metadata" not in k}
     return LoadedManifest(doc.file, path, doc, manifest, version, problems)
 
 

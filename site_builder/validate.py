@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalogue import MANIFEST_SUFFIXES, dataset_folders, display_name, load_catalogue
+from .catalogue import MANIFEST_SUFFIXES, dataset_folders, display_name, load_catalogue, manifest_files
 from .loader import load_manifest
 from .problems import Problem, Report, Severity
 
@@ -20,21 +20,32 @@ def _in_catalogue(path: Path) -> bool:
 
 
 def validate_paths(paths: Iterable[Path]) -> Report:
-    """Validate manifests and the rules between them; never raises for bad input."""
+    """Validate manifests and the rules between them; never raises for bad input.
+
+    A folder of dataset folders is a catalogue; a folder under `datasets/`, or a
+    manifest in one, is checked with its sibling versions; anything else alone.
+    """
     report = Report()
     folders: set[Path] = set()
+    standalone: list[Path] = []
     for path in paths:
         if not path.exists():
             report.add(Problem(str(path), 1, 1, "", Severity.ERROR, "no such file or folder",
                                "give a manifest file, a dataset folder or the datasets/ folder"))
-        elif path.is_dir():
-            folders.update([path] if _is_dataset_folder(path) else dataset_folders(path))
+        elif path.is_dir() and not _is_dataset_folder(path):
+            folders.update(dataset_folders(path))
+        elif path.is_dir() and path.resolve().parent.name == "datasets":
+            folders.add(path)
+        elif path.is_dir():  # loose manifests, not a catalogue: no rules between them
+            standalone.extend(p for p in manifest_files(path))
         elif _in_catalogue(path):
             folders.add(path.parent)
         else:
-            loaded = load_manifest(path, display_name=display_name(path))
-            report.files_checked += 1
-            report.extend(loaded.problems)
+            standalone.append(path)
+    for path in standalone:
+        loaded = load_manifest(path, display_name=display_name(path))
+        report.files_checked += 1
+        report.extend(loaded.problems)
     if folders:
         catalogue = load_catalogue(Path("."), only=folders)
         report.files_checked += catalogue.report.files_checked

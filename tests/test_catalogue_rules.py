@@ -148,3 +148,12 @@ def test_validating_one_file_checks_its_siblings(catalogue: Writer,
     report = validate_paths([Path("datasets/nuclei/1.1.yaml")])
     assert [(p.file, p.path) for p in report.errors] == [
         ("datasets/nuclei/1.1.yaml", "version.timestamp")]
+
+
+def test_a_loose_folder_of_manifests_is_not_a_version_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import FIXTURES
+
+    monkeypatch.chdir(FIXTURES)
+    report = validate_paths([Path("valid")])
+    assert report.files_checked == 2
+    assert report.errors == []
