@@ -42,8 +42,8 @@ def ensure_venv() -> None:
 
 
 def serve(argv: list[str]) -> None:
-    """Validate the bundled catalogue (the site builder arrives with the static site)."""
-    _run(BIN / "mifa", "validate", "datasets", *argv)
+    """Build the bundled catalogue into _site/ and serve it on http://127.0.0.1:8000/."""
+    _run(BIN / "mifa", "serve", *argv)
 
 
 def test(argv: list[str]) -> None:

@@ -99,6 +99,30 @@ def _import_bia(args: argparse.Namespace) -> int:
     return 0 if report.ok() else 1
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import build_site, terminal_progress
+    from .report_format import format_human
+
+    datasets, out = Path(args.datasets), Path(args.out)
+    if not datasets.is_dir():
+        raise UsageError(f"{datasets}: no such folder")
+    result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress)
+    if not result.published:
+        sys.stdout.write(format_human(result.report))
+    print(result.summary(out), file=sys.stderr)
+    return 0 if result.published else 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not Path(args.datasets).is_dir():
+        raise UsageError(f"{args.datasets}: no such folder")
+    serve(Path(args.datasets), Path(args.out), host=args.host, port=args.port,
+          settings=Path(args.settings))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mifa", description="MIFA Catalogue tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -122,6 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--version", default="1.0", help="version label (default 1.0)")
     new.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
     new.set_defaults(run=_new)
+
+    from .settings import DEFAULT_SETTINGS
+
+    for name, helptext, run in (("build", "render the catalogue into a static site", _build),
+                                ("serve", "build, serve on localhost and rebuild on change", _serve)):
+        command = sub.add_parser(name, help=helptext)
+        command.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
+        command.add_argument("--out", default="_site", help="output folder (default _site)")
+        command.add_argument("--settings", default=str(DEFAULT_SETTINGS),
+                             help="catalogue settings file (default catalogue/catalogue.yaml)")
+        if name == "serve":
+            command.add_argument("--host", default="127.0.0.1")
+            command.add_argument("--port", type=int, default=8000)
+        command.set_defaults(run=run)
 
     imp = sub.add_parser("import", help="convert upstream metadata into a manifest")
     imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")

@@ -342,6 +342,8 @@ def normalise_url(value: object) -> str:
         )
     if "\\" in text:
         raise _url_error(value, "contains a backslash")
+    if bad := sorted(set(re.findall(r'["<>`{}|^]', text))):
+        raise _url_error(value, "contains " + " ".join(bad) + ", which must be percent-encoded in a URL")
     parts = _split(value, text)
     if not text[len(name) + 1 :].startswith("//") or not parts.hostname:
         raise _url_error(value, "has no host name")

@@ -472,7 +472,7 @@ def test_url_accepted(value: str, expected: str) -> None:
          "'https://example.org@evil.test' contains a user name or password; links must not"),
         ("https:\\\\evil.test", "'https:\\\\evil.test' contains a backslash"),
         ("https://example.org:99999/", "'https://example.org:99999/' is not an http(s) URL"),
-        ("https://exa<mple.org", "'https://exa<mple.org' has an invalid host name"),
+        ("https://exa<mple.org", "'https://exa<mple.org' contains <, which must be percent-encoded in a URL"),
     ],
 )
 def test_url_rejected(value: str, message: str) -> None:
@@ -548,3 +548,13 @@ def test_uri_or_curie_unknown(value: str) -> None:
     )
     assert error.hint.startswith("write a full address starting with https://, or a CURIE")
     assert "DOI:, ORCID:, ROR:, PMID:, NCBITaxon:, FBbi:" in error.hint
+
+
+
+def test_url_with_quotes_or_angle_brackets_is_refused() -> None:
+    with pytest.raises(IdentifierError) as caught:
+        normalise_url('https://example.org/"onmouseover="alert(1)')
+    assert caught.value.message.endswith('\' contains ", which must be percent-encoded in a URL')
+    with pytest.raises(IdentifierError) as caught:
+        normalise_url("https://example.org/<script>")
+    assert caught.value.message.endswith("' contains < >, which must be percent-encoded in a URL")

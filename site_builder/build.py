@@ -1,0 +1,103 @@
+"""`mifa build`: catalogue -> pages -> `_site/`, deterministic, atomic and incremental.
+
+Stages: load and validate every manifest (a catalogue with errors is not
+published), gather the site plan, render every page, then write through a
+staged folder that replaces the old site only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .problems import Report
+from .render import output
+from .render.pages import plan_pages
+from .render.templating import TEMPLATES, make_environment
+from .settings import DEFAULT_SETTINGS, load_settings
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did: its report, and (when it published) its file counts and time."""
+
+    report: Report
+    published: bool
+    pages: int = 0
+    stats: output.WriteStats | None = None
+    seconds: float = 0.0
+
+    def summary(self, out: Path) -> str:
+        if not self.published or self.stats is None:
+            return f"not built: {len(self.report.errors)} errors in the catalogue; {out} is unchanged"
+        s = self.stats
+        return (f"built {self.pages} pages in {self.seconds:.2f} s: {s.written} written, "
+                f"{s.unchanged} unchanged, {s.removed} removed -> {out}")
+
+
+def _static_files() -> list[tuple[str, bytes]]:
+    static = TEMPLATES / "static"
+    return [(f"assets/{p.relative_to(static).as_posix()}", p.read_bytes())
+            for p in sorted(static.rglob("*")) if p.is_file()]
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, only when it is a terminal."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+    if done == total:
+        sys.stderr.write("\r" + " " * (width + 30) + "\r")
+    sys.stderr.flush()
+
+
+def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTINGS,
+               overrides: Path | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build the site for the catalogue in `datasets` into `out`; never half-replace `out`."""
+    started = time.perf_counter()
+    settings, settings_problems = load_settings(settings_path)
+    catalogue = load_catalogue(datasets)
+    report = catalogue.report
+    report.extend(settings_problems)
+    if report.errors or settings is None:
+        return BuildResult(report, published=False)
+    pages, badges = plan_pages(catalogue, settings)
+    env = make_environment(overrides if overrides is not None else settings_path.parent / "templates")
+    staged = output.begin(out)
+    try:
+        for index, page in enumerate(pages, start=1):
+            html = env.get_template(page.template).render(page.context)
+            staged.write(page.path, html.encode("utf-8"))
+            if progress:
+                progress(index, len(pages))
+        for badge in badges:
+            staged.write(f"badges/{badge.filename}", badge.svg.encode("utf-8"))
+        for path, data in _static_files():
+            staged.write(path, data)
+        stats = output.commit(staged)
+    except BaseException:
+        output.abort(staged)
+        raise
+    return BuildResult(report, True, len(pages), stats, time.perf_counter() - started)
+
+
+def inputs_fingerprint(*roots: Path) -> str:
+    """Hash of file names, sizes and mtimes under the roots: cheap change detection for serve."""
+    digest = hashlib.sha256()
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()

@@ -1,0 +1,394 @@
+"""Field-level differences between two versions of a dataset, and whether credit survives.
+
+MIFA asks that each version says what changed and that nobody credited for an
+earlier version loses that credit. The page for a pair of consecutive versions
+shows both, computed here from the validated models, so the comparison sees
+normalised values (ORCIDs, licences, annotation types) rather than spellings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .model import Manifest
+from .people import Mention, credited_keys, mentions, name_key
+
+ChangeKind = Literal["added", "removed", "changed"]
+
+FILE_RECORD_LIMIT = 20
+"""More changed file records than this in one annotation set are shown as counts only."""
+WORD_DIFF_LENGTH = 80
+"""Text longer than this gets a word-level diff even when it is a single token."""
+
+_PEOPLE_LISTS = frozenset({"authors", "preserved_credit"})
+# The version page shows these itself; e-mail addresses are never published on the site.
+_EXCLUDE: Any = {
+    "version": {"version", "timestamp", "changes", "previous_version"},
+    "study": {"authors": {"__all__": {"email"}}},
+    "annotations": {"__all__": {"authors": {"__all__": {"email"}}}},
+}
+
+Shape = tuple[str, ...]
+"""A path with list items written as "[]": what kind of field a change is about."""
+Key = Callable[[dict[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """A run of words that is the same in both texts, or only in the old or the new one."""
+
+    kind: Literal["same", "added", "removed"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field, list item or file-record count that differs between two versions."""
+
+    path: str
+    """Dotted path with list identities in brackets, e.g. "study.authors[Grace Hopper].role"."""
+    kind: ChangeKind
+    old: Any
+    """JSON-able old value; None when added."""
+    new: Any
+    """JSON-able new value; None when removed."""
+    words: tuple[WordSpan, ...] = ()
+    """Word-level diff of changed prose, so a reader sees which words were edited."""
+    is_credit: bool = False
+    """True when the change touches a person (authors, annotators, preserved credit)."""
+
+
+@dataclass(frozen=True)
+class CreditChange:
+    """Who gained or lost credit: MIFA asks that earlier contributors stay credited."""
+
+    added: tuple[str, ...]
+    """Display names of people credited in the new version but not the old one."""
+    dropped: tuple[str, ...]
+    """Credited in the old version and nowhere in the new one, not even in preserved_credit."""
+    moved_to_preserved: tuple[str, ...]
+    """No longer authors or annotators, but listed in the new version.preserved_credit."""
+    preserved: bool
+    """True when nobody credited in the old version is missing from the new one."""
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """Everything the version-pair page shows about what changed."""
+
+    old_version: str
+    new_version: str
+    changes: tuple[Change, ...]
+    credit: CreditChange
+    summary: tuple[str, ...]
+    """Short phrases, e.g. "licence CC-BY-4.0 → CC0-1.0", "+2 annotators", "−1 keyword"."""
+
+
+def diff_manifests(old: Manifest, new: Manifest) -> VersionDiff:
+    """Compare two versions field by field; list items are matched by who or what they are."""
+    differ = _Differ()
+    differ.mapping("", (), old.model_dump(mode="json", exclude_none=True, exclude=_EXCLUDE),
+                   new.model_dump(mode="json", exclude_none=True, exclude=_EXCLUDE), credit=False)
+    changes = tuple(change for _, change in differ.changes)
+    return VersionDiff(old.version.version, new.version.version, changes,
+                       credit_change(old, new), _summary(differ, old, new))
+
+
+def credit_change(old: Manifest, new: Manifest) -> CreditChange:
+    """People matched by ORCID or folded name, the same rule as the catalogue's credit check."""
+    def keys(mention: Mention) -> set[str]:
+        return {mention.key, name_key(mention.first_name, mention.last_name)}
+
+    old_all, new_all = credited_keys(old), credited_keys(new)
+    new_active = {k for m in mentions(new) if m.kind != "preserved" for k in keys(m)}
+    new_preserved = {k for m in mentions(new) if m.kind == "preserved" for k in keys(m)}
+    added = {m.key: m.full_name for m in mentions(new) if not keys(m) & old_all}
+    dropped = {m.key: m.full_name for m in mentions(old) if not keys(m) & new_all}
+    moved = {m.key: m.full_name for m in mentions(old) if m.kind != "preserved"
+             and not keys(m) & new_active and keys(m) & new_preserved}
+    return CreditChange(tuple(added.values()), tuple(dropped.values()), tuple(moved.values()),
+                        preserved=not dropped)
+
+
+def word_diff(old: str, new: str) -> tuple[WordSpan, ...]:
+    """Word-level spans; joining same+removed gives the old text, same+added the new one."""
+    a, b = _tokens(old), _tokens(new)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    spans: list[WordSpan] = []
+    removed, added = "", ""
+
+    def flush() -> None:
+        nonlocal removed, added
+        if removed:
+            spans.append(WordSpan("removed", removed))
+        if added:
+            spans.append(WordSpan("added", added))
+        removed, added = "", ""
+
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        same = "".join(a[i1:i2])
+        # A lone space between two edits is folded into them, so "quick brown" -> "slow red"
+        # reads as one replacement rather than two.
+        between = 0 < n < len(ops) - 1 and ops[n - 1][0] != "equal" and ops[n + 1][0] != "equal"
+        if tag == "equal" and not (between and same.isspace()):
+            flush()
+            spans.append(WordSpan("same", same))
+        else:
+            removed += "".join(a[i1:i2])
+            added += "".join(b[j1:j2])
+    flush()
+    return tuple(spans)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\s+|[^\s]+", text)
+
+
+def _wants_words(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and (
+        max(len(old), len(new)) > WORD_DIFF_LENGTH or (" " in old.strip() and " " in new.strip()))
+
+
+def _field(name: str) -> Key:
+    def key(item: dict[str, Any]) -> str | None:
+        value = item.get(name)
+        return str(value) if value not in (None, "") else None
+    return key
+
+
+def _orcid(item: dict[str, Any]) -> str | None:
+    return f"orcid:{item['orcid_id']}" if item.get("orcid_id") else None
+
+
+def _person_name(item: dict[str, Any]) -> str:
+    return f"{item.get('author_first_name', '')} {item.get('author_last_name', '')}".strip()
+
+
+def _folded_name(item: dict[str, Any]) -> str:
+    return name_key(str(item.get("author_first_name", "")), str(item.get("author_last_name", "")))
+
+
+def _title(item: dict[str, Any]) -> str | None:
+    title = item.get("publication_title")
+    return " ".join(str(title).casefold().split()) if title else None
+
+
+# Identity of list items, strongest first: a weaker key only pairs items whose strong keys
+# do not disagree (two people of the same name with different ORCIDs stay two people).
+_IDENTITY: dict[str, tuple[Key, ...]] = {
+    "authors": (_orcid, _folded_name),
+    "preserved_credit": (_orcid, _folded_name),
+    "file_metadata": (_field("annotation_id"),),
+    "publications": (_field("publication_doi"), _title),
+    "organisation": (_field("organisation_name"),),
+    "classes": (_field("name"),),
+    "grants": (_field("grant_id"),),
+}
+_LABEL: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "authors": _person_name,
+    "preserved_credit": _person_name,
+    "file_metadata": _field("annotation_id"),
+    "publications": lambda item: _field("publication_doi")(item) or _field("publication_title")(item),
+    "organisation": _field("organisation_name"),
+    "classes": _field("name"),
+    "grants": _field("grant_id"),
+}
+
+
+def _pair(field: str, old: list[Any], new: list[Any]) -> dict[int, int]:
+    """Old index -> new index of the items that are the same thing in both lists."""
+    keys = _IDENTITY.get(field)
+    if keys is None:
+        return {i: i for i in range(min(len(old), len(new)))}
+    pairs: dict[int, int] = {}
+    for rank, key in enumerate(keys):
+        waiting: dict[str, list[int]] = {}
+        for i, item in enumerate(old):
+            if i not in pairs and (k := key(item)) is not None:
+                waiting.setdefault(k, []).append(i)
+        taken = set(pairs.values())
+        for j, item in enumerate(new):
+            k = key(item)
+            if j in taken or k is None or not waiting.get(k):
+                continue
+            strong_old, strong_new = keys[0](old[waiting[k][0]]), keys[0](item)
+            if rank and strong_old and strong_new and strong_old != strong_new:
+                continue
+            pairs[waiting[k].pop(0)] = j
+    return pairs
+
+
+def _merged_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Keys of both mappings in model field order (dumps of one model share that order)."""
+    keys = list(new)
+    previous: str | None = None
+    for key in old:
+        if key not in keys:
+            keys.insert(keys.index(previous) + 1 if previous is not None else 0, key)
+        previous = key
+    return keys
+
+
+def _freeze(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+class _Differ:
+    """Walks two model dumps side by side, collecting changes with their field shape."""
+
+    def __init__(self) -> None:
+        self.changes: list[tuple[Shape, Change]] = []
+        self.records: Counter[ChangeKind] = Counter()
+
+    def emit(self, shape: Shape, path: str, kind: ChangeKind, old: Any, new: Any, credit: bool) -> None:
+        credit = credit or (kind != "changed" and _holds_people(old if kind == "removed" else new))
+        words = word_diff(old, new) if kind == "changed" and _wants_words(old, new) else ()
+        self.changes.append((shape, Change(path, kind, old, new, words, credit)))
+
+    def value(self, shape: Shape, path: str, field: str, old: Any, new: Any, credit: bool) -> None:
+        if old == new:
+            return
+        if isinstance(old, dict) and isinstance(new, dict):
+            self.mapping(path, shape, old, new, credit)
+        elif isinstance(old, list) and isinstance(new, list):
+            self.sequence(shape, path, field, old, new, credit)
+        else:
+            self.emit(shape, path, "changed", old, new, credit)
+
+    def mapping(self, path: str, shape: Shape, old: dict[str, Any], new: dict[str, Any],
+                credit: bool) -> None:
+        for key in _merged_keys(old, new):
+            sub, sub_shape = f"{path}.{key}" if path else key, (*shape, key)
+            sub_credit = credit or key in _PEOPLE_LISTS
+            if key not in old:
+                self.emit(sub_shape, sub, "added", None, new[key], sub_credit)
+            elif key not in new:
+                self.emit(sub_shape, sub, "removed", old[key], None, sub_credit)
+            else:
+                self.value(sub_shape, sub, key, old[key], new[key], sub_credit)
+
+    def sequence(self, shape: Shape, path: str, field: str, old: list[Any], new: list[Any],
+                 credit: bool) -> None:
+        if not any(isinstance(item, dict) for item in (*old, *new)):
+            self.scalars(shape, path, old, new, credit)
+            return
+        start = len(self.changes)
+        pairs = _pair(field, old, new)
+        item_shape = (*shape, "[]")
+        seen: Counter[str] = Counter()
+
+        def where(item: Any, index: int) -> str:
+            label = _LABEL[field](item) if field in _LABEL and isinstance(item, dict) else None
+            label = label or str(index)
+            seen[label] += 1
+            return f"{path}[{label}]" if seen[label] == 1 else f"{path}[{label} #{seen[label]}]"
+
+        counts: Counter[ChangeKind] = Counter()
+        for i, item in enumerate(old):
+            if i in pairs:
+                before = len(self.changes)
+                self.value(item_shape, where(new[pairs[i]], pairs[i]), field, item, new[pairs[i]], credit)
+                counts["changed"] += int(len(self.changes) > before)
+            else:
+                self.emit(item_shape, where(item, i), "removed", item, None, credit)
+                counts["removed"] += 1
+        matched = set(pairs.values())
+        for j, item in enumerate(new):
+            if j not in matched:
+                self.emit(item_shape, where(item, j), "added", None, item, credit)
+                counts["added"] += 1
+        if field == "file_metadata":
+            self.records.update(counts)
+            if counts.total() > FILE_RECORD_LIMIT:
+                del self.changes[start:]
+                for kind in ("added", "removed", "changed"):
+                    if counts[kind]:
+                        self.emit(shape, path, kind, None if kind == "added" else counts[kind],
+                                  None if kind == "removed" else counts[kind], credit)
+
+    def scalars(self, shape: Shape, path: str, old: list[Any], new: list[Any], credit: bool) -> None:
+        """Items added and removed, not position by position: a reordered list is unchanged."""
+        remaining = Counter(_freeze(item) for item in new)
+        for item in old:
+            if remaining[_freeze(item)] > 0:
+                remaining[_freeze(item)] -= 1
+            else:
+                self.emit(shape, path, "removed", item, None, credit)
+        remaining = Counter(_freeze(item) for item in old)
+        for item in new:
+            if remaining[_freeze(item)] > 0:
+                remaining[_freeze(item)] -= 1
+            else:
+                self.emit(shape, path, "added", None, item, credit)
+
+
+def _holds_people(value: Any) -> bool:
+    """A whole added or removed item that names people (e.g. an annotation set with authors)."""
+    if isinstance(value, dict):
+        return any((k in _PEOPLE_LISTS and bool(v)) or _holds_people(v) for k, v in value.items())
+    return isinstance(value, list) and any(_holds_people(item) for item in value)
+
+
+def _count(n: int, noun: str, sign: str = "") -> str:
+    return f"{sign}{n} {noun if n == 1 else noun + ('es' if noun.endswith('s') else 's')}"
+
+
+_COUNTED: dict[Shape, str] = {
+    ("study", "authors", "[]"): "author",
+    ("annotations", "[]", "authors", "[]"): "annotator",
+    ("version", "preserved_credit", "[]"): "preserved credit",
+    ("annotations", "[]"): "annotation set",
+    ("annotations", "[]", "classes", "[]"): "class",
+    ("study", "keywords"): "keyword",
+    ("study", "publications", "[]"): "publication",
+}
+_LICENCES: dict[Shape, str] = {
+    ("study", "license"): "licence",
+    ("images", "license"): "image licence",
+    ("annotations", "[]", "license"): "annotation licence",
+}
+
+_RECORD_PHRASES: tuple[tuple[ChangeKind, str, str], ...] = (
+    ("added", "+", ""), ("removed", "−", ""), ("changed", "", " changed"))
+
+
+def _summary(differ: _Differ, old: Manifest, new: Manifest) -> tuple[str, ...]:
+    """The phrases a reader scans first; everything not named is counted as other fields."""
+    licences: list[str] = []
+    modules: list[str] = []
+    counted: Counter[tuple[str, str]] = Counter()
+    other = 0
+    for shape, change in differ.changes:
+        if shape in _LICENCES:
+            # An image or annotation licence added or removed replaces or restores the study's.
+            before = change.old if change.old is not None else old.study.license
+            after = change.new if change.new is not None else new.study.license
+            if before != after:
+                licences.append(f"{_LICENCES[shape]} {before} → {after}")
+                continue
+        elif len(shape) == 1 and change.kind != "changed" and shape[0] in ("images", "annotations"):
+            modules.append(f"{shape[0]} module {change.kind}")
+            continue
+        elif shape in _COUNTED and change.kind != "changed":
+            counted[_COUNTED[shape], change.kind] += 1
+            continue
+        elif "file_metadata" in shape:
+            continue
+        other += 1
+    phrases = [*licences, *modules]
+    for noun in dict.fromkeys(_COUNTED.values()):
+        phrases += [_count(counted[noun, kind], noun, sign)
+                    for kind, sign in (("added", "+"), ("removed", "−")) if counted[noun, kind]]
+        if noun == "annotation set":
+            phrases += [_count(differ.records[kind], "file record", sign) + suffix
+                        for kind, sign, suffix in _RECORD_PHRASES if differ.records[kind]]
+    if other:
+        phrases.append(_count(other, "other field") + " changed")
+    return tuple(phrases) or ("no metadata changes",)
+

@@ -1,0 +1,104 @@
+"""Write a site atomically and incrementally.
+
+Files are staged in a sibling folder; a file whose bytes did not change is
+hard-linked from the previous site (not rewritten, so its mtime and inode stay),
+then the staged folder is swapped in with two renames. A build that fails or is
+killed before the swap leaves the previous site untouched; a build killed between
+the two renames is repaired by the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+RECORD = ".mifa-build.json"
+"""Content hashes of the previous build, so unchanged files can be recognised."""
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+@dataclass
+class StagedSite:
+    """A site being written next to the live one."""
+
+    out: Path
+    stage: Path
+    previous: dict[str, str]
+    hashes: dict[str, str] = field(default_factory=dict)
+    stats: WriteStats = field(default_factory=WriteStats)
+
+    def write(self, path: str, data: bytes) -> None:
+        """Stage one file; reuse the previous build's file when the bytes are the same."""
+        relative = PurePosixPath(path)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f"refusing to write outside the site: {path}")
+        digest = hashlib.sha256(data).hexdigest()
+        self.hashes[path] = digest
+        target = self.stage / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.out / relative
+        if self.previous.get(path) == digest and old.is_file():
+            try:
+                os.link(old, target)
+            except OSError:
+                shutil.copy2(old, target)
+            self.stats.unchanged += 1
+            return
+        target.write_bytes(data)
+        self.stats.written += 1
+
+
+def _recover(out: Path) -> None:
+    """Put back a site left aside by a build killed between its two renames."""
+    leftovers = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and leftovers:
+        leftovers[-1].rename(out)
+    for stale in out.parent.glob(f".{out.name}.*-*"):
+        if stale.exists():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def begin(out: Path) -> StagedSite:
+    """Start staging a new site for `out`."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    previous: dict[str, str] = {}
+    record = out / RECORD
+    if record.is_file():
+        try:
+            previous = dict(json.loads(record.read_text(encoding="utf-8")))
+        except (ValueError, OSError):
+            previous = {}
+    stage = out.parent / f".{out.name}.new-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    return StagedSite(out, stage, previous)
+
+
+def commit(site: StagedSite) -> WriteStats:
+    """Swap the staged site in; the old one is removed only after the swap."""
+    site.stats.removed = len(set(site.previous) - set(site.hashes))
+    (site.stage / RECORD).write_text(json.dumps(site.hashes, indent=0, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+    old = site.out.parent / f".{site.out.name}.old-{os.getpid()}"
+    if site.out.exists():
+        site.out.rename(old)
+    site.stage.rename(site.out)
+    shutil.rmtree(old, ignore_errors=True)
+    return site.stats
+
+
+def abort(site: StagedSite) -> None:
+    """Throw the staged files away; the live site was never touched."""
+    shutil.rmtree(site.stage, ignore_errors=True)

@@ -1,0 +1,188 @@
+"""Plan the site: every page as (path, template, context), gathered before anything renders.
+
+Rendering never reads `datasets/`: everything a template shows comes from the
+loaded catalogue, through the objects built here (mkdocs' gather-then-render).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..catalogue import Catalogue
+from ..credits import Person, collect_people
+from ..diff import VersionDiff, diff_manifests
+from ..licences import licence_info
+from ..model import Manifest
+from ..people import person_key
+from ..settings import Settings
+from ..vocabularies import AnnotationType, annotation_type_terms, source_indicator_descriptions
+from .badges import Badge, badges_for, licence_badge
+from .facts import QuickFacts, quick_facts, type_label
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass
+class DatasetEntry:
+    """A dataset as the site shows it: its versions, newest facts and badges."""
+
+    id: str
+    versions: list[Manifest]
+    """Valid versions, oldest first along the chain."""
+    diffs: dict[str, VersionDiff] = field(default_factory=dict)
+    """Diff into each version from the one before it, keyed by the newer label."""
+
+    @property
+    def latest(self) -> Manifest:
+        return self.versions[-1]
+
+    @property
+    def title(self) -> str:
+        return self.latest.study.title
+
+    @property
+    def added(self) -> datetime:
+        return self.versions[0].version.timestamp
+
+    @property
+    def updated(self) -> datetime:
+        return self.latest.version.timestamp
+
+    @property
+    def facts(self) -> QuickFacts:
+        return quick_facts(self.latest)
+
+    @property
+    def badges(self) -> list[Badge]:
+        return badges_for(self.latest.image_licence, self.latest.annotation_licences)
+
+    def url(self, version: str | None = None) -> str:
+        return f"datasets/{self.id}/" + (f"{version}/" if version else "")
+
+    def diff_url(self, new_version: str) -> str:
+        previous = self.versions[[m.version.version for m in self.versions].index(new_version) - 1]
+        return f"datasets/{self.id}/changes/{previous.version.version}-to-{new_version}/"
+
+
+def person_url(first: str, last: str, orcid: str | None) -> str:
+    """Credit page of a person, keyed the same way as credits.collect_people."""
+    key = person_key(first, last, orcid)
+    return "people/" + (orcid if orcid else "name-" + key.removeprefix("name:")) + "/"
+
+
+def dataset_entries(catalogue: Catalogue) -> list[DatasetEntry]:
+    """Datasets with at least one valid version, in title order."""
+    entries = []
+    for dataset in catalogue.datasets:
+        if not dataset.manifests:
+            continue
+        entry = DatasetEntry(dataset.id, list(dataset.manifests))
+        for older, newer in zip(entry.versions, entry.versions[1:], strict=False):
+            entry.diffs[newer.version.version] = diff_manifests(older, newer)
+        entries.append(entry)
+    return sorted(entries, key=lambda e: (e.title.lower(), e.id))
+
+
+def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], list[Badge]]:
+    """Every page of the site and every badge file it links to."""
+    entries = dataset_entries(catalogue)
+    people = collect_people(catalogue.datasets)
+    site = {
+        "settings": settings,
+        "counts": {
+            "datasets": len(entries),
+            "versions": sum(len(e.versions) for e in entries),
+            "annotation_sets": sum(len(e.latest.annotations) for e in entries),
+            "people": len(people),
+            "annotators": sum(1 for p in people if p.annotated_datasets),
+        },
+        "person_url": person_url,
+        "type_label": type_label,
+        "licence_info": licence_info,
+        "licence_badge": licence_badge,
+        "badges_for": badges_for,
+        "quick_facts": quick_facts,
+        "indicators": source_indicator_descriptions(),
+    }
+
+    def page(path: str, template: str, **context: Any) -> Page:
+        return Page(path, template, {**site, **context, "page_path": path})
+
+    newest_versions = sorted(((m, e) for e in entries for m in e.versions),
+                             key=lambda pair: (pair[0].version.timestamp, pair[1].id), reverse=True)
+    pages = [
+        page("index.html", "home.html", newest=sorted(entries, key=lambda e: (e.added, e.id),
+                                                       reverse=True)[:6],
+             newest_versions=newest_versions[:8]),
+        page("datasets/index.html", "browse.html", entries=entries),
+        page("404.html", "404.html"),
+    ]
+    for entry in entries:
+        pages.append(page(f"{entry.url()}index.html", "dataset.html", entry=entry,
+                          manifest=entry.latest, canonical=True))
+        for manifest in entry.versions:
+            pages.append(page(f"{entry.url(manifest.version.version)}index.html", "dataset.html",
+                              entry=entry, manifest=manifest, canonical=False))
+        for newer, diff in entry.diffs.items():
+            pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", entry=entry, diff=diff,
+                              old=next(m for m in entry.versions if m.version.version == diff.old_version),
+                              new=next(m for m in entry.versions if m.version.version == newer)))
+    pages += _annotation_type_pages(entries, page)
+    pages += _licence_pages(entries, page)
+    pages += _people_pages(people, page)
+    badges = {b.filename: b for e in entries for b in e.badges}
+    for spdx_id in _licences_in_use(entries):
+        badge = licence_badge(spdx_id)
+        badges[badge.filename] = badge
+    return pages, [badges[name] for name in sorted(badges)]
+
+
+def _annotation_type_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:
+    by_type: dict[AnnotationType, list[DatasetEntry]] = defaultdict(list)
+    for entry in entries:
+        for value in entry.facts.annotation_types:
+            by_type[value].append(entry)
+    terms = annotation_type_terms()
+    pages = [page("annotation-types/index.html", "annotation_types.html", terms=list(terms.values()),
+                  by_type=by_type)]
+    for value, term in terms.items():
+        pages.append(page(f"annotation-types/{value.value}/index.html", "annotation_type.html",
+                          term=term, entries=by_type.get(value, [])))
+    return pages
+
+
+def _licences_in_use(entries: list[DatasetEntry]) -> list[str]:
+    found = {e.facts.image_licence for e in entries}
+    found |= {lic for e in entries for lic in e.facts.annotation_licences}
+    return sorted(found)
+
+
+def _licence_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:
+    by_licence: dict[str, list[DatasetEntry]] = defaultdict(list)
+    for entry in entries:
+        for spdx_id in dict.fromkeys([entry.facts.image_licence, *entry.facts.annotation_licences]):
+            by_licence[spdx_id].append(entry)
+    licences = [licence_info(spdx_id) for spdx_id in _licences_in_use(entries)]
+    pages = [page("licences/index.html", "licences.html", licences=licences, by_licence=by_licence)]
+    for info in licences:
+        pages.append(page(f"licences/{info.spdx_id}/index.html", "licence.html", licence=info,
+                          badge=licence_badge(info.spdx_id), entries=by_licence[info.spdx_id]))
+    return pages
+
+
+def _people_pages(people: list[Person], page: Any) -> list[Page]:
+    pages = [page("people/index.html", "people.html", people=people,
+                  annotators=[p for p in people if p.annotated_datasets])]
+    for person in people:
+        pages.append(page(f"people/{person.slug}/index.html", "person.html", person=person))
+    return pages

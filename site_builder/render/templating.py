@@ -1,0 +1,85 @@
+"""The Jinja2 environment: layered template lookup, autoescaping, link helpers.
+
+Lookup order (datasette's habit): the catalogue's own `catalogue/templates/`
+first, then the project's `templates/`. `{% extends "default:base.html" %}` lets an
+override wrap the default it replaces. Links are always relative to the page,
+so the site works under any sub-path (GitHub Pages project sites) and from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.runtime import Context
+
+from .. import identifiers
+from .text import render_markdown, safe_href
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def relative_url(page: str, target: str) -> str:
+    """Link from the page at `page` to the site path `target` ('' is the home page)."""
+    if target.startswith(("http://", "https://", "#")):
+        return target
+    target = target or "index.html"
+    if target.endswith("/"):
+        target += "index.html"
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+@pass_context
+def _url(context: Context, target: str) -> str:
+    return relative_url(str(context["page_path"]), target)
+
+
+def _number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def _filesize(value: int | None) -> str:
+    if value is None:
+        return "–"
+    size = float(value)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{value} bytes"  # pragma: no cover
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def _datetime(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def make_environment(override_dir: Path | None = None) -> Environment:
+    """Environment with the catalogue's overrides layered over the default templates."""
+    loaders: list[Any] = []
+    if override_dir is not None and override_dir.is_dir():
+        loaders.append(FileSystemLoader(override_dir))
+    defaults = FileSystemLoader(TEMPLATES)
+    loaders += [PrefixLoader({"default": defaults}, delimiter=":"), defaults]
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(markdown=render_markdown, safe_href=safe_href, number=_number,
+                       filesize=_filesize, date=_date, datetime=_datetime,
+                       orcid_url=identifiers.orcid_url, doi_url=identifiers.doi_url,
+                       ror_url=identifiers.ror_url, pubmed_url=identifiers.pubmed_url,
+                       pmcid_url=identifiers.pmcid_url)
+    env.globals["url"] = _url
+    return env
