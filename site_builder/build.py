@@ -48,6 +48,21 @@ def _static_files() -> list[tuple[str, bytes]]:
             for p in sorted(static.rglob("*")) if p.is_file()]
 
 
+def _site_key(settings_path: Path, overrides: Path) -> str:
+    """Hash of everything every page depends on: the catalogue folder (settings, vocabularies),
+    templates and the rendering code. Any change there re-renders every page."""
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    files = [settings_path, *sorted(settings_path.parent.rglob("*")), *sorted(TEMPLATES.rglob("*")),
+             *sorted(code.rglob("*.py"))]
+    if overrides.is_dir():
+        files += sorted(overrides.rglob("*"))
+    for path in files:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def terminal_progress(done: int, total: int) -> None:
     """A one-line progress bar on stderr, only when it is a terminal."""
     if not sys.stderr.isatty():
@@ -71,12 +86,16 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     if report.errors or settings is None:
         return BuildResult(report, published=False)
     pages, badges = plan_pages(catalogue, settings)
-    env = make_environment(overrides if overrides is not None else settings_path.parent / "templates")
+    override_dir = overrides if overrides is not None else settings_path.parent / "templates"
+    env = make_environment(override_dir)
+    site_key = _site_key(settings_path, override_dir)
     staged = output.begin(out)
     try:
         for index, page in enumerate(pages, start=1):
-            html = env.get_template(page.template).render(page.context)
-            staged.write(page.path, html.encode("utf-8"))
+            key = f"{site_key}:{page.key}" if page.key else None
+            if key is None or not staged.reuse(page.path, key):
+                html = env.get_template(page.template).render(page.context)
+                staged.write(page.path, html.encode("utf-8"), key)
             if progress:
                 progress(index, len(pages))
         for badge in badges:

@@ -8,6 +8,7 @@ in a version disappears from the next (MIFA: preserve the original credit).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,6 +41,12 @@ class Dataset:
     def latest(self) -> Manifest | None:
         valid = self.manifests
         return valid[-1] if valid else None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever any version file of the dataset changes."""
+        digests = sorted(f"{v.path.name}:{v.document.digest if v.document else ''}" for v in self.versions)
+        return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
 @dataclass

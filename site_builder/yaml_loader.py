@@ -9,6 +9,7 @@ Python parser) so that each value keeps its position for error messages.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,8 @@ class YamlDocument:
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     source_text: dict[Path_, str] = field(default_factory=dict)
     """The text of each scalar as written, e.g. `1.10` for a version YAML reads as 1.1."""
+    digest: str = ""
+    """SHA-256 of the file's bytes: what incremental builds compare."""
 
     def locate(self, path: Path_, *, key: bool = False) -> Mark:
         """Position of `path`, or of its nearest existing parent when it is absent."""
@@ -214,7 +217,7 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         return fail(_mark(node), f"the file must be a mapping of keys to values, not {kind}",
                     "write `key: value` lines at the top level (study:, annotations:, ...)")
-    doc = YamlDocument(file=file, data=None)
+    doc = YamlDocument(file=file, data=None, digest=hashlib.sha256(raw).hexdigest())
     try:
         doc.data = _Builder(doc).build(node, ())
     except _LoadError as exc:

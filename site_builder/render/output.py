@@ -33,27 +33,44 @@ class StagedSite:
 
     out: Path
     stage: Path
-    previous: dict[str, str]
-    hashes: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, list[str | None]]
+    """path -> [content hash, input key] from the previous build."""
+    record: dict[str, list[str | None]] = field(default_factory=dict)
     stats: WriteStats = field(default_factory=WriteStats)
 
-    def write(self, path: str, data: bytes) -> None:
+    def reuse(self, path: str, key: str) -> bool:
+        """Keep the previous file without rendering it, if it was made from the same inputs."""
+        old_hash, old_key = (self.previous.get(path) or [None, None])[:2]
+        old = self.out / path
+        if old_key != key or old_hash is None or not old.is_file():
+            return False
+        self._link(old, self.stage / path)
+        self.record[path] = [old_hash, key]
+        self.stats.unchanged += 1
+        return True
+
+    @staticmethod
+    def _link(old: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copy2(old, target)
+
+    def write(self, path: str, data: bytes, key: str | None = None) -> None:
         """Stage one file; reuse the previous build's file when the bytes are the same."""
         relative = PurePosixPath(path)
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"refusing to write outside the site: {path}")
         digest = hashlib.sha256(data).hexdigest()
-        self.hashes[path] = digest
+        self.record[path] = [digest, key]
         target = self.stage / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
         old = self.out / relative
-        if self.previous.get(path) == digest and old.is_file():
-            try:
-                os.link(old, target)
-            except OSError:
-                shutil.copy2(old, target)
+        if (self.previous.get(path) or [None])[0] == digest and old.is_file():
+            self._link(old, target)
             self.stats.unchanged += 1
             return
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.stats.written += 1
 
@@ -73,12 +90,13 @@ def begin(out: Path) -> StagedSite:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
-    previous: dict[str, str] = {}
+    previous: dict[str, list[str | None]] = {}
     record = out / RECORD
     if record.is_file():
         try:
-            previous = dict(json.loads(record.read_text(encoding="utf-8")))
-        except (ValueError, OSError):
+            loaded = json.loads(record.read_text(encoding="utf-8"))
+            previous = {str(k): list(v) for k, v in loaded.items() if isinstance(v, list)}
+        except (ValueError, OSError, AttributeError):
             previous = {}
     stage = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
@@ -88,8 +106,8 @@ def begin(out: Path) -> StagedSite:
 
 def commit(site: StagedSite) -> WriteStats:
     """Swap the staged site in; the old one is removed only after the swap."""
-    site.stats.removed = len(set(site.previous) - set(site.hashes))
-    (site.stage / RECORD).write_text(json.dumps(site.hashes, indent=0, sort_keys=True) + "\n",
+    site.stats.removed = len(set(site.previous) - set(site.record))
+    (site.stage / RECORD).write_text(json.dumps(site.record, indent=0, sort_keys=True) + "\n",
                                      encoding="utf-8")
     old = site.out.parent / f".{site.out.name}.old-{os.getpid()}"
     if site.out.exists():

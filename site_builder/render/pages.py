@@ -6,9 +6,11 @@ loaded catalogue, through the objects built here (mkdocs' gather-then-render).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from ..catalogue import Catalogue
@@ -30,6 +32,9 @@ class Page:
     path: str
     template: str
     context: dict[str, Any]
+    key: str | None = None
+    """What the page depends on, beyond templates and settings; None means everything.
+    A page whose key is unchanged since the last build is not rendered again."""
 
 
 @dataclass
@@ -39,6 +44,8 @@ class DatasetEntry:
     id: str
     versions: list[Manifest]
     """Valid versions, oldest first along the chain."""
+    fingerprint: str = ""
+    """Hash of the dataset's files: the key of its pages."""
     diffs: dict[str, VersionDiff] = field(default_factory=dict)
     """Diff into each version from the one before it, keyed by the newer label."""
 
@@ -58,11 +65,11 @@ class DatasetEntry:
     def updated(self) -> datetime:
         return self.latest.version.timestamp
 
-    @property
+    @cached_property
     def facts(self) -> QuickFacts:
         return quick_facts(self.latest)
 
-    @property
+    @cached_property
     def badges(self) -> list[Badge]:
         return badges_for(self.latest.image_licence, self.latest.annotation_licences)
 
@@ -86,7 +93,7 @@ def dataset_entries(catalogue: Catalogue) -> list[DatasetEntry]:
     for dataset in catalogue.datasets:
         if not dataset.manifests:
             continue
-        entry = DatasetEntry(dataset.id, list(dataset.manifests))
+        entry = DatasetEntry(dataset.id, list(dataset.manifests), dataset.fingerprint)
         for older, newer in zip(entry.versions, entry.versions[1:], strict=False):
             entry.diffs[newer.version.version] = diff_manifests(older, newer)
         entries.append(entry)
@@ -115,8 +122,8 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], li
         "indicators": source_indicator_descriptions(),
     }
 
-    def page(path: str, template: str, **context: Any) -> Page:
-        return Page(path, template, {**site, **context, "page_path": path})
+    def page(path: str, template: str, key: str | None = None, **context: Any) -> Page:
+        return Page(path, template, {**site, **context, "page_path": path}, key)
 
     newest_versions = sorted(((m, e) for e in entries for m in e.versions),
                              key=lambda pair: (pair[0].version.timestamp, pair[1].id), reverse=True)
@@ -128,13 +135,14 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], li
         page("404.html", "404.html"),
     ]
     for entry in entries:
-        pages.append(page(f"{entry.url()}index.html", "dataset.html", entry=entry,
+        key = "dataset:" + entry.fingerprint
+        pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True))
         for manifest in entry.versions:
-            pages.append(page(f"{entry.url(manifest.version.version)}index.html", "dataset.html",
+            pages.append(page(f"{entry.url(manifest.version.version)}index.html", "dataset.html", key,
                               entry=entry, manifest=manifest, canonical=False))
         for newer, diff in entry.diffs.items():
-            pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", entry=entry, diff=diff,
+            pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", key, entry=entry, diff=diff,
                               old=next(m for m in entry.versions if m.version.version == diff.old_version),
                               new=next(m for m in entry.versions if m.version.version == newer)))
     pages += _annotation_type_pages(entries, page)
@@ -184,5 +192,7 @@ def _people_pages(people: list[Person], page: Any) -> list[Page]:
     pages = [page("people/index.html", "people.html", people=people,
                   annotators=[p for p in people if p.annotated_datasets])]
     for person in people:
-        pages.append(page(f"people/{person.slug}/index.html", "person.html", person=person))
+        credits = repr((person.name, person.orcid, person.credits)).encode()
+        key = "person:" + hashlib.sha256(credits).hexdigest()
+        pages.append(page(f"people/{person.slug}/index.html", "person.html", key, person=person))
     return pages

@@ -8,6 +8,7 @@ attributes, no style, links only to http(s) and mailto, and rel="nofollow noopen
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -21,6 +22,7 @@ _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _HEADING = re.compile(r"<(/?)h[12]>")
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown to sanitised HTML; headings start at h3 so they nest under the page's own."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
