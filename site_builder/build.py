@@ -36,7 +36,8 @@ class BuildResult:
 
     def summary(self, out: Path) -> str:
         if not self.published or self.stats is None:
-            return f"not built: {len(self.report.errors)} errors in the catalogue; {out} is unchanged"
+            count = len(self.report.errors)
+            return f"not built: {count} error{'' if count == 1 else 's'} in the catalogue; {out} is unchanged"
         s = self.stats
         return (f"built {self.pages} pages in {self.seconds:.2f} s: {s.written} written, "
                 f"{s.unchanged} unchanged, {s.removed} removed -> {out}")

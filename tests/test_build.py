@@ -103,7 +103,7 @@ def test_a_catalogue_with_errors_is_not_published(datasets: Path, tmp_path: Path
     (datasets / "mosquito" / "1.0.yaml").write_text(MOSQUITO.replace("CC-BY-NC-4.0", "CC BY NC"))
     result = build_site(datasets, out)
     assert not result.published
-    assert result.summary(out) == f"not built: 1 errors in the catalogue; {out} is unchanged"
+    assert result.summary(out) == f"not built: 1 error in the catalogue; {out} is unchanged"
     assert site_files(out) == before
 
 

@@ -133,3 +133,17 @@ def test_repository_copy_of_the_schema_is_current() -> None:
     stored = json.loads((REPO / "catalogue" / "manifest.schema.json").read_text())
     assert stored == json.loads(json.dumps(manifest_schema())), \
         "run: mifa schema --out catalogue/manifest.schema.json"
+
+
+def test_build_publishes_or_refuses(mifa: Mifa, catalogue: Writer, tmp_path: Path) -> None:
+    catalogue({"nuclei/1.0.yaml": MINIMAL})
+    result = mifa("build", "--out", "_site")
+    assert result.code == 0
+    assert result.err.startswith("built ") and result.err.rstrip().endswith("-> _site")
+    assert (tmp_path / "_site" / "datasets" / "nuclei" / "index.html").is_file()
+    (tmp_path / "datasets" / "nuclei" / "1.0.yaml").write_text(BAD_ORCID)
+    result = mifa("build", "--out", "_site")
+    assert result.code == 1
+    assert "study.authors[0].orcid_id" in result.out
+    assert result.err.strip() == "not built: 1 error in the catalogue; _site is unchanged"
+    assert mifa("build", "--datasets", "nowhere").code == 2
