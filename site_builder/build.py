@@ -14,14 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import importlib.util
+
 from .catalogue import load_catalogue
 from .problems import Report
 from .render import output
 from .render.pages import plan_pages
 from .render.templating import TEMPLATES, make_environment
+from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 
 Progress = Callable[[int, int], None]
+
+_MKDOCS = importlib.util.find_spec("mkdocs")
+LUNR_JS = Path(list(_MKDOCS.submodule_search_locations or [""])[0] if _MKDOCS else "") / \
+    "contrib" / "search" / "templates" / "search" / "lunr.js"
+"""lunr.js 2.3.9 as shipped inside mkdocs: the search client never comes from a CDN."""
 
 
 @dataclass
@@ -86,7 +94,8 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     report.extend(settings_problems)
     if report.errors or settings is None:
         return BuildResult(report, published=False)
-    pages, badges = plan_pages(catalogue, settings)
+    plan = plan_pages(catalogue, settings)
+    pages = plan.pages
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     env = make_environment(override_dir)
     site_key = _site_key(settings_path, override_dir)
@@ -99,9 +108,13 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
                 staged.write(page.path, html.encode("utf-8"), key)
             if progress:
                 progress(index, len(pages))
-        for badge in badges:
+        for badge in plan.badges:
             staged.write(f"badges/{badge.filename}", badge.svg.encode("utf-8"))
         for path, data in _static_files():
+            staged.write(path, data)
+        staged.write("assets/lunr.js", LUNR_JS.read_bytes())
+        cache = out.resolve().parent / f".{out.resolve().name}.cache"
+        for path, data in sorted(cached_search_files(plan.search_documents, cache).items()):
             staged.write(path, data)
         stats = output.commit(staged)
     except BaseException:

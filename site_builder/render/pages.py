@@ -21,6 +21,8 @@ from ..model import Manifest
 from ..people import person_key
 from ..settings import Settings
 from ..vocabularies import AnnotationType, annotation_type_terms, source_indicator_descriptions
+from ..search.documents import SearchDocument, search_document
+from ..search.related import related_datasets
 from .badges import Badge, badges_for, licence_badge
 from .facts import QuickFacts, quick_facts, type_label
 
@@ -100,10 +102,22 @@ def dataset_entries(catalogue: Catalogue) -> list[DatasetEntry]:
     return sorted(entries, key=lambda e: (e.title.lower(), e.id))
 
 
-def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], list[Badge]]:
-    """Every page of the site and every badge file it links to."""
+@dataclass
+class SitePlan:
+    """Everything a build writes, gathered before anything is rendered."""
+
+    pages: list[Page]
+    badges: list[Badge]
+    search_documents: list[SearchDocument]
+
+
+def plan_pages(catalogue: Catalogue, settings: Settings) -> SitePlan:
+    """Every page of the site, every badge file it links to, and the search documents."""
     entries = dataset_entries(catalogue)
     people = collect_people(catalogue.datasets)
+    documents = [search_document(e.id, e.latest) for e in entries]
+    related = related_datasets(documents)
+    by_id = {e.id: e for e in entries}
     site = {
         "settings": settings,
         "counts": {
@@ -132,17 +146,21 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], li
                                                        reverse=True)[:6],
              newest_versions=newest_versions[:8]),
         page("datasets/index.html", "browse.html", entries=entries),
+        page("search/index.html", "search.html"),
         page("404.html", "404.html"),
     ]
     for entry in entries:
-        key = "dataset:" + entry.fingerprint
+        similar = [by_id[i] for i in related.get(entry.id, [])]
+        key = "dataset:" + entry.fingerprint + ":" + ",".join(
+            f"{e.id}={e.fingerprint[:12]}" for e in similar)
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
-                          manifest=entry.latest, canonical=True))
+                          manifest=entry.latest, canonical=True, related=similar))
         for manifest in entry.versions:
             pages.append(page(f"{entry.url(manifest.version.version)}index.html", "dataset.html", key,
-                              entry=entry, manifest=manifest, canonical=False))
+                              entry=entry, manifest=manifest, canonical=False, related=similar))
         for newer, diff in entry.diffs.items():
-            pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", key, entry=entry, diff=diff,
+            pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", "diff:" + entry.fingerprint,
+                              entry=entry, diff=diff,
                               old=next(m for m in entry.versions if m.version.version == diff.old_version),
                               new=next(m for m in entry.versions if m.version.version == newer)))
     pages += _annotation_type_pages(entries, page)
@@ -152,7 +170,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> tuple[list[Page], li
     for spdx_id in _licences_in_use(entries):
         badge = licence_badge(spdx_id)
         badges[badge.filename] = badge
-    return pages, [badges[name] for name in sorted(badges)]
+    return SitePlan(pages, [badges[name] for name in sorted(badges)], documents)
 
 
 def _annotation_type_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:

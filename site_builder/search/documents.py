@@ -1,0 +1,123 @@
+"""What search knows about each dataset: text fields, facet values and display data.
+
+One search document per dataset (its latest version). Organisms and imaging
+methods are indexed with their names, ids and everyday synonyms from
+`catalogue/vocabularies/synonyms.yaml`, so `human`, `9606` and `Homo sapiens`
+all find the same datasets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Manifest
+from ..render.badges import badges_for
+from ..render.facts import quick_facts, type_label
+from ..vocabularies import VOCABULARY_DIR, annotation_type_terms
+from .lunr_shards import SearchField
+
+SHORT_FIELDS = (
+    SearchField("title", 10), SearchField("keywords", 5), SearchField("organism", 5),
+    SearchField("method", 4), SearchField("types", 4), SearchField("people", 3),
+    SearchField("formats", 2), SearchField("id", 2),
+)
+"""Indexed in the shards fetched for the first results."""
+TEXT_FIELDS = (SearchField("description", 1),)
+"""Full text, in shards fetched after the first results."""
+
+FACETS = (("type", "Annotation type"), ("method", "Imaging method"), ("organism", "Organism"),
+          ("licence", "Licence"), ("format", "Format"), ("year", "Year"))
+
+
+@cache
+def _synonyms(directory: Path = VOCABULARY_DIR) -> dict[str, dict[str, list[str]]]:
+    path = directory / "synonyms.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {group: {str(k): [str(v) for v in values] for k, values in (entries or {}).items()}
+            for group, entries in (raw or {}).items()}
+
+
+def _local_ids(curie: str | None) -> list[str]:
+    """'FBbi:00000246' -> ['00000246', '246'], so either spelling of the number finds it."""
+    if not curie or ":" not in curie:
+        return []
+    local = curie.split(":", 1)[1]
+    return list(dict.fromkeys([local, local.lstrip("0") or local]))
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One dataset as search sees it."""
+
+    dataset_id: str
+    url: str
+    fields: dict[str, str]
+    facets: dict[str, tuple[str, ...]]
+    title: str
+    snippet: str
+    type_labels: tuple[str, ...]
+    badges: tuple[tuple[str, str], ...]
+    """(badge file name, alt text) pairs."""
+
+
+def search_document(dataset_id: str, manifest: Manifest) -> SearchDocument:
+    """Fields, facets and display data of one dataset's latest version."""
+    facts = quick_facts(manifest)
+    synonyms = _synonyms()
+    organism_words = []
+    for organism in facts.organisms:
+        organism_words += [organism.name, *_local_ids(organism.id),
+                           *synonyms.get("organisms", {}).get(organism.id or "", [])]
+    for sample in manifest.images.biosample if manifest.images else []:
+        organism_words += [o.common_name or "" for o in sample.organism]
+    method_words = []
+    for method in facts.imaging_methods:
+        method_words += [method.name, *_local_ids(method.id),
+                         *synonyms.get("imaging_methods", {}).get(method.id or "", [])]
+    terms = annotation_type_terms()
+    type_words = []
+    for value in facts.annotation_types:
+        type_words += [terms[value].label, value.value.replace("_", " "), *terms[value].aliases]
+    people = [f"{a.author_first_name} {a.author_last_name}" for a in manifest.study.authors]
+    people += [f"{a.author_first_name} {a.author_last_name}"
+               for s in manifest.annotations for a in s.authors]
+    formats = [*facts.image_formats, *facts.annotation_formats]
+    study = manifest.study
+    fields = {
+        "title": study.title,
+        "keywords": " ".join(study.keywords),
+        "organism": " ".join(w for w in organism_words if w),
+        "method": " ".join(w for w in method_words if w),
+        "types": " ".join(type_words),
+        "people": " ".join(dict.fromkeys(people)),
+        "formats": " ".join(formats),
+        "id": " ".join(w for w in (dataset_id, study.accession or "") if w),
+        "description": study.description,
+    }
+    licences = tuple(dict.fromkeys([facts.image_licence, *facts.annotation_licences]))
+    facets = {
+        "type": tuple(v.value for v in facts.annotation_types),
+        "method": tuple(m.name for m in facts.imaging_methods),
+        "organism": tuple(o.name for o in facts.organisms),
+        "licence": licences,
+        "format": tuple(dict.fromkeys(formats)),
+        "year": (str(manifest.version.timestamp.year),),
+    }
+    snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:600]
+    badges = tuple((b.filename, b.alt) for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
+    return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
+                          tuple(type_label(v) for v in facts.annotation_types), badges)
+
+
+def facet_label(name: str, value: str) -> str:
+    """How a facet value is shown: annotation types by their label, the rest as they are."""
+    if name == "type":
+        return type_label(value)
+    if name == "licence" and value == "NOASSERTION":
+        return "Not stated"
+    return value

@@ -1,0 +1,351 @@
+/* MIFA Catalogue search: lunr.js over a term-sharded index, fetched on demand.
+ *
+ * The index is split by the first two characters of each index term (see
+ * site_builder/search/lunr_shards.py). A query fetches only the shards of its
+ * terms, sums lunr scores per dataset across shards, then fetches display data
+ * for the hits it shows. Descriptions live in separate shards, fetched after
+ * the first results appear. Facets, URL state and keyboard handling are here too.
+ */
+(function () {
+  "use strict";
+  var ROOT = document.documentElement.getAttribute("data-root") || "";
+  var PAGE = 20;
+  var cache = { manifest: null, shards: {}, chunks: {}, facets: null, lunr: null };
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src; s.onload = resolve; s.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+  function ensureLunr() {
+    if (!cache.lunr) cache.lunr = window.lunr ? Promise.resolve() : loadScript(ROOT + "assets/lunr.js");
+    return cache.lunr;
+  }
+  function fetchJSON(path) {
+    return fetch(ROOT + "search/" + path).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function manifest() {
+    if (!cache.manifest) cache.manifest = fetchJSON("manifest.json");
+    return cache.manifest;
+  }
+  function facetData() {
+    if (!cache.facets) cache.facets = manifest().then(function (m) { return fetchJSON(m.facets); });
+    return cache.facets;
+  }
+  function shard(kind, key) {
+    var id = kind + ":" + key;
+    if (!cache.shards[id]) {
+      cache.shards[id] = manifest().then(function (m) {
+        var path = (kind === "t" ? m.short : m.text)[key];
+        return path ? fetchJSON(path).then(function (json) { return lunr.Index.load(json); }) : null;
+      });
+    }
+    return cache.shards[id];
+  }
+  function chunk(n) {
+    if (!cache.chunks[n]) cache.chunks[n] = manifest().then(function (m) { return fetchJSON(m.chunks[n]); });
+    return cache.chunks[n];
+  }
+
+  // ---- queries ------------------------------------------------------------------------
+  function shardKey(term) {
+    var k = term.toLowerCase().slice(0, 2).replace(/[^a-z0-9]/g, "_");
+    return k.length < 2 ? k + "_" : k;
+  }
+  function preprocess(q) {
+    // Ontology ids are indexed by their number: NCBITaxon:9606 -> 9606, FBbi:00000246 -> 00000246.
+    return q.replace(/\bNCBITaxon[:_](\d+)/gi, "$1").replace(/\bFBbi[:_](\d+)/gi, "$1");
+  }
+  function parse(q, fields) {
+    var query = new lunr.Query(fields);
+    try {
+      new lunr.QueryParser(q, query).parse();
+    } catch (e) {
+      query = new lunr.Query(fields);
+      new lunr.QueryParser(q.replace(/[:~^+\-*]/g, " "), query).parse();
+    }
+    return query.clauses;
+  }
+  function clauseKeys(clause, available) {
+    if (clause.usePipeline) {
+      var stems = lunr.stemmer(new lunr.Token(clause.term)).toString();
+      return [shardKey(stems)];
+    }
+    var prefix = clause.term.split("*")[0];
+    if (prefix.length >= 2) return [shardKey(prefix)];
+    return available.filter(function (k) { return k.indexOf(prefix) === 0; });
+  }
+  // Run the clauses against one kind of shard (t: short fields, x: descriptions); sum per ref.
+  function runKind(kind, clauses, indexFields, keys, scores, matched, required) {
+    var groups = {};
+    clauses.forEach(function (clause) {
+      var fields = clause.fields.filter(function (f) { return indexFields.indexOf(f) !== -1; });
+      if (!fields.length) return;
+      var copy = Object.assign({}, clause, { fields: fields });
+      clauseKeys(clause, keys).forEach(function (key) { (groups[key] = groups[key] || []).push(copy); });
+    });
+    return Promise.all(Object.keys(groups).map(function (key) {
+      return shard(kind, key).then(function (index) {
+        if (!index) return;
+        var subset = groups[key];
+        var results = index.query(function (q) { subset.forEach(function (c) { q.clauses.push(c); }); });
+        var isRequired = subset.some(function (c) { return c.presence === lunr.Query.presence.REQUIRED; });
+        var seen = {};
+        results.forEach(function (r) {
+          scores[r.ref] = (scores[r.ref] || 0) + r.score;
+          seen[r.ref] = true;
+          Object.keys(r.matchData.metadata).forEach(function (t) { matched[t] = true; });
+        });
+        if (isRequired) required.push(seen);
+      });
+    }));
+  }
+  function search(q, withText) {
+    q = preprocess(q || "").trim();
+    return Promise.all([ensureLunr(), manifest()]).then(function (both) {
+      var m = both[1];
+      if (!q) return { refs: null, matched: {} };
+      var fields = m.fields.concat(["description"]);
+      var clauses = parse(q, fields);
+      var scores = {}, matched = {}, required = [];
+      var jobs = [runKind("t", clauses, m.fields, Object.keys(m.short), scores, matched, required)];
+      if (withText) jobs.push(runKind("x", clauses, ["description"], Object.keys(m.text), scores, matched, required));
+      return Promise.all(jobs).then(function () {
+        var refs = Object.keys(scores).filter(function (ref) {
+          return required.every(function (seen) { return seen[ref]; });
+        });
+        refs.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+        return { refs: refs.map(Number), matched: matched };
+      });
+    });
+  }
+  function docs(refs) {
+    return manifest().then(function (m) {
+      var wanted = {};
+      refs.forEach(function (r) { wanted[Math.floor(r / m.chunk)] = true; });
+      return Promise.all(Object.keys(wanted).map(function (n) {
+        return chunk(n).then(function (rows) { return [Number(n), rows]; });
+      })).then(function (loaded) {
+        var byChunk = {};
+        loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
+        return refs.map(function (r) {
+          var row = byChunk[Math.floor(r / m.chunk)][r % m.chunk];
+          return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4] };
+        });
+      });
+    });
+  }
+
+  // ---- rendering helpers ----------------------------------------------------------------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  // The snippet: about 240 characters around the first matched word, matched words in <mark>.
+  function markedText(text, matched) {
+    var p = el("p", { "class": "snippet" });
+    var parts = text.split(/(\s+)/).map(function (part) {
+      var word = part.toLowerCase().replace(/^\W+|\W+$/g, "");
+      var stem = word ? lunr.stemmer(new lunr.Token(word)).toString() : "";
+      return { text: part, hit: !!(stem && matched[stem]) };
+    });
+    var first = parts.findIndex(function (x) { return x.hit; }), start = 0, chars = 0;
+    if (first > 0) {
+      for (start = first; start > 0 && chars < 60; start--) chars += parts[start - 1].text.length;
+    }
+    if (start > 0) p.appendChild(document.createTextNode("\u2026"));
+    chars = 0;
+    for (var i = start; i < parts.length && chars < 240; i++) {
+      chars += parts[i].text.length;
+      p.appendChild(parts[i].hit ? el("mark", { text: parts[i].text }) : document.createTextNode(parts[i].text));
+    }
+    if (i < parts.length) p.appendChild(document.createTextNode("\u2026"));
+    return p;
+  }
+  function plural(n) { return n + (n === 1 ? " dataset" : " datasets"); }
+
+  // ---- search page ---------------------------------------------------------------------
+  function readState() {
+    var params = new URLSearchParams(location.search);
+    var state = { q: params.get("q") || "", filters: {} };
+    params.forEach(function (value, key) {
+      if (key !== "q") (state.filters[key] = state.filters[key] || []).push(value);
+    });
+    return state;
+  }
+  function writeState(state, push) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    Object.keys(state.filters).sort().forEach(function (k) {
+      state.filters[k].forEach(function (v) { params.append(k, v); });
+    });
+    var url = location.pathname + (params.toString() ? "?" + params.toString() : "");
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+  }
+
+  function setupSearchPage() {
+    var input = document.getElementById("search-q");
+    var form = document.getElementById("search-form");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var more = document.getElementById("search-more");
+    var facetBox = document.getElementById("search-facets");
+    var state = readState();
+    var shown = PAGE, run = 0, timer = null, current = { refs: [], matched: {} };
+
+    function filtered(allRefs, facets, skip) {
+      return allRefs.filter(function (ref) {
+        return facets.every(function (f) {
+          var chosen = state.filters[f.name];
+          if (!chosen || !chosen.length || f.name === skip) return true;
+          return f.docs[ref].some(function (i) { return chosen.indexOf(f.values[i]) !== -1; });
+        });
+      });
+    }
+    function renderFacets(facets, baseRefs) {
+      facetBox.textContent = "";
+      facets.forEach(function (f) {
+        var counts = {};
+        filtered(baseRefs, facets, f.name).forEach(function (ref) {
+          f.docs[ref].forEach(function (i) { counts[i] = (counts[i] || 0) + 1; });
+        });
+        var chosen = state.filters[f.name] || [];
+        var set = el("fieldset", { "class": "facet", "data-facet": f.name }, [el("legend", { text: f.label })]);
+        f.values.forEach(function (value, i) {
+          var isChosen = chosen.indexOf(value) !== -1;
+          if (!counts[i] && !isChosen) return;
+          var box = el("input", { type: "checkbox", name: f.name, value: value });
+          box.checked = isChosen;
+          box.addEventListener("change", function () {
+            var values = (state.filters[f.name] || []).filter(function (v) { return v !== value; });
+            if (box.checked) values.push(value);
+            if (values.length) state.filters[f.name] = values; else delete state.filters[f.name];
+            writeState(state, true);
+            update(false);
+          });
+          set.appendChild(el("label", {}, [box, el("span", { text: f.labels[i] }),
+                                           el("span", { "class": "count", text: String(counts[i] || 0) })]));
+        });
+        if (set.querySelectorAll("label").length) facetBox.appendChild(set);
+      });
+    }
+    function renderResults(items) {
+      list.textContent = "";
+      items.forEach(function (d) {
+        var badges = (d.badges || []).map(function (b) {
+          return el("img", { "class": "result-badge", src: ROOT + "badges/" + b[0], alt: b[1], height: "20" });
+        });
+        list.appendChild(el("li", { "class": "result" }, [
+          el("div", { "class": "result-thumb", "aria-hidden": "true" }),
+          el("div", {}, [
+            el("a", { "class": "result-link", href: ROOT + d.url + "index.html" },
+               [el("span", { "class": "result-title", text: d.title })]),
+            el("div", { "class": "result-meta" }, [el("span", { "class": "result-types", text: d.types.join(", ") })]
+              .concat([el("span", { "class": "badges" }, badges)])),
+            markedText(d.snippet, current.matched)
+          ])
+        ]));
+      });
+    }
+    function update(withText, keepPage) {
+      var mine = ++run;
+      if (!keepPage) shown = PAGE;
+      return Promise.all([search(state.q, withText), facetData()]).then(function (res) {
+        if (mine !== run) return;
+        var facets = res[1];
+        var all = res[0].refs || facets[0].docs.map(function (_, i) { return i; });
+        current = { refs: filtered(all, facets, null), matched: res[0].matched };
+        renderFacets(facets, all);
+        status.textContent = plural(current.refs.length) + (state.q ? " for \u201c" + state.q + "\u201d" : "");
+        return docs(current.refs.slice(0, shown)).then(function (items) {
+          if (mine !== run) return;
+          renderResults(items);
+          more.hidden = current.refs.length <= shown;
+          if (!withText && state.q) update(true, keepPage);  // then refine with the full text
+        });
+      }).catch(function (error) {
+        status.textContent = "Search failed: " + error.message;
+      });
+    }
+    input.value = state.q;
+    input.addEventListener("input", function () {
+      state.q = input.value;
+      writeState(state, false);
+      clearTimeout(timer);
+      timer = setTimeout(function () { update(false); }, 80);
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; writeState(state, true); update(false); });
+    more.addEventListener("click", function () { shown += PAGE; update(true, true); });
+    window.addEventListener("popstate", function () { state = readState(); input.value = state.q; update(false); });
+    update(false);
+  }
+
+  // ---- header box on every page ------------------------------------------------------------
+  function setupDropdown() {
+    var input = document.getElementById("site-search-q");
+    var box = document.getElementById("site-search-dropdown");
+    if (!input || !box) return;
+    var run = 0, timer = null;
+    function hide() { box.hidden = true; box.textContent = ""; }
+    function show() {
+      var mine = ++run, q = input.value.trim();
+      if (!q) return hide();
+      search(q, false).then(function (res) { return docs((res.refs || []).slice(0, 8)); }).then(function (items) {
+        if (mine !== run) return;
+        box.textContent = "";
+        items.forEach(function (d) {
+          box.appendChild(el("a", { "class": "suggestion", href: ROOT + d.url + "index.html" }, [
+            el("span", { text: d.title }), el("br"), el("span", { "class": "suggestion-types", text: d.types.join(", ") })]));
+        });
+        box.appendChild(el("a", { "class": "suggestion all-results", href: ROOT + "search/index.html?q=" + encodeURIComponent(q),
+                                   text: items.length ? "All results for \u201c" + q + "\u201d" : "No quick matches: search all" }));
+        box.hidden = false;
+      }).catch(hide);
+    }
+    input.addEventListener("focus", function () { ensureLunr(); manifest(); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(show, 60); });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+    document.addEventListener("click", function (e) { if (!input.form.contains(e.target)) hide(); });
+  }
+
+  // ---- keyboard ----------------------------------------------------------------------------
+  function setupKeyboard() {
+    document.addEventListener("keydown", function (e) {
+      var t = e.target, typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        var box = document.getElementById("search-q") || document.getElementById("site-search-q");
+        if (box) { e.preventDefault(); box.focus(); box.select(); }
+        return;
+      }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var onSearchPage = !!document.getElementById("search-q");
+      var links = Array.prototype.slice.call(document.querySelectorAll(
+        onSearchPage ? "#search-results a.result-link" : "#site-search-dropdown:not([hidden]) a.suggestion"));
+      if (!links.length) return;
+      var inInput = t && (t.id === "search-q" || t.id === "site-search-q");
+      var at = links.indexOf(document.activeElement);
+      if (at === -1 && !inInput) return;
+      e.preventDefault();
+      var next = e.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { (document.getElementById("search-q") || document.getElementById("site-search-q")).focus(); return; }
+      links[Math.min(next, links.length - 1)].focus();
+    });
+  }
+
+  window.mifaSearch = { search: search, docs: docs, ready: function () { return Promise.all([ensureLunr(), manifest()]); } };
+  document.addEventListener("DOMContentLoaded", function () {
+    setupKeyboard();
+    setupDropdown();
+    if (document.getElementById("search-q")) setupSearchPage();
+  });
+})();

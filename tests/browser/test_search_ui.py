@@ -1,0 +1,237 @@
+"""Client-side search as a visitor uses it: queries, facets, URL state, keyboard, header dropdown."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+
+from .conftest import TITLES, require_playwright
+
+require_playwright()
+
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
+
+SEARCH = "search/index.html"
+
+
+def results(page: Page) -> Locator:
+    return page.locator("ol#search-results > li.result")
+
+
+def status(page: Page) -> Locator:
+    return page.locator("#search-status")
+
+
+def checkbox(page: Page, name: str, value: str) -> Locator:
+    """The checkbox of one value of facet `name`."""
+    fieldset = page.locator(f"fieldset.facet[data-facet={name}]")
+    return fieldset.locator(f"input[type=checkbox][name={name}][value='{value}']")
+
+
+def facet(page: Page, name: str, value: str) -> Locator:
+    """The label of one facet value (what a visitor clicks), with its span.count."""
+    labels = page.locator(f"fieldset.facet[data-facet={name}] label")
+    return labels.filter(has=page.locator(f"input[type=checkbox][value='{value}']"))
+
+
+def counted(n: int) -> re.Pattern[str]:
+    """A status text that starts with the number of results: '1 dataset…', '3 datasets…'."""
+    return re.compile(rf"^\s*{n} dataset")
+
+
+def url_params(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def dataset_url(site_url: str, dataset_id: str) -> re.Pattern[str]:
+    return re.compile(re.escape(f"{site_url}datasets/{dataset_id}/") + r"(index\.html)?$")
+
+
+def open_search(page: Page, site_url: str, query: str) -> None:
+    """The search page, with `query` typed into its search box."""
+    page.goto(site_url + SEARCH)
+    page.locator("#search-q").fill(query)
+
+
+def load_search(page: Page, site_url: str, state: str) -> None:
+    """The search page at `?state`, once its scripts have fetched everything they wanted
+    (full-text shards arrive after the first results and may add to them)."""
+    page.goto(f"{site_url}{SEARCH}?{state}", wait_until="networkidle")
+
+
+@pytest.mark.parametrize(("query", "dataset_id"), [
+    ("zebrafish", "s-biad531"),
+    ("organism:zebrafish", "s-biad531"),
+    ("mosquit*", "s-biad249"),
+    ("human", "s-biad634"),
+    ("organism:human", "s-biad634"),
+    ("9606", "s-biad634"),
+    ("worm", "s-biad300"),
+    ("brightfield", "s-biad531"),
+])
+def test_query_finds_the_dataset(page: Page, site_url: str, query: str, dataset_id: str) -> None:
+    open_search(page, site_url, query)
+    expect(results(page).first.locator(".result-title")).to_have_text(TITLES[dataset_id])
+
+
+def test_prefix_query_finds_every_dataset_with_matching_words(page: Page, site_url: str) -> None:
+    open_search(page, site_url, "segment*")
+    titles = results(page).locator(".result-title")
+    for dataset_id in ["s-biad300", "s-biad634", "s-bsst734"]:  # the segmentation-mask datasets
+        expect(titles.filter(has_text=TITLES[dataset_id])).to_have_count(1)
+    expect(titles.filter(has_text=TITLES["s-biad531"])).to_have_count(0)
+    expect(status(page)).to_have_text(re.compile(r"^\s*[3-9] datasets"))
+
+
+def test_result_shows_title_types_licence_snippet_and_link(page: Page, site_url: str) -> None:
+    open_search(page, site_url, "human")
+    first = results(page).first
+    expect(first.locator(".result-title")).to_have_text(TITLES["s-biad634"])
+    expect(first.locator(".result-types")).to_contain_text("Segmentation masks")
+    expect(first.locator("img.result-badge")).to_have_attribute("alt", "Licence: CC0-1.0 (public-domain)")
+    expect(first.locator(".result-thumb")).to_be_empty()
+    first.locator("a.result-link").click()
+    expect(page).to_have_url(dataset_url(site_url, "s-biad634"))
+    expect(page.locator("h1")).to_have_text(TITLES["s-biad634"])
+
+
+def test_snippets_mark_the_matched_words(page: Page, site_url: str) -> None:
+    open_search(page, site_url, "zebrafish")
+    marks = results(page).first.locator("p.snippet mark")
+    expect(marks.first).to_be_visible()
+    assert {m.lower() for m in marks.all_inner_texts()} == {"zebrafish"}
+
+
+def test_typing_keeps_the_query_in_the_url_without_new_history_entries(page: Page, site_url: str) -> None:
+    page.goto(site_url + "index.html")
+    page.goto(site_url + SEARCH)
+    page.locator("#search-q").press_sequentially("zebrafish")
+    expect(results(page).first.locator(".result-title")).to_have_text(TITLES["s-biad531"])
+    expect(page).to_have_url(re.compile(r"[?&]q=zebrafish(&|$)"))
+    page.go_back()
+    expect(page).to_have_url(site_url + "index.html")
+
+
+def test_facet_narrows_the_results_and_back_restores_them(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{SEARCH}?q=fluorescence")
+    expect(results(page)).to_have_count(2)
+    expect(status(page)).to_have_text(counted(2))
+    masks = facet(page, "type", "segmentation_mask")
+    expect(masks.locator("span.count")).to_have_text(re.compile(r"\b1\b"))
+
+    masks.click()
+    expect(results(page)).to_have_count(1)
+    expect(results(page).locator(".result-title")).to_have_text([TITLES["s-biad634"]])
+    expect(status(page)).to_have_text(counted(1))
+    expect(checkbox(page, "type", "segmentation_mask")).to_be_checked()
+    expect(page).to_have_url(re.compile(r"[?&]type=segmentation_mask(&|$)"))
+    assert url_params(page) == {"q": ["fluorescence"], "type": ["segmentation_mask"]}
+    expect(masks.locator("span.count")).to_have_text(re.compile(r"\b1\b"))
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("type="))
+    expect(results(page)).to_have_count(2)
+    expect(status(page)).to_have_text(counted(2))
+    expect(checkbox(page, "type", "segmentation_mask")).not_to_be_checked()
+    expect(page.locator("#search-q")).to_have_value("fluorescence")
+    assert url_params(page) == {"q": ["fluorescence"]}
+
+    page.go_forward()
+    expect(results(page)).to_have_count(1)
+    expect(checkbox(page, "type", "segmentation_mask")).to_be_checked()
+
+
+def test_facets_offer_the_catalogue_values(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{SEARCH}?q=fluorescence")
+    expect(results(page)).to_have_count(2)
+    for name, value in [("type", "segmentation_mask"), ("type", "class_labels"),
+                        ("licence", "CC0-1.0"), ("licence", "NOASSERTION"),
+                        ("organism", "Homo sapiens"), ("method", "fluorescence microscopy"),
+                        ("format", "tiff")]:
+        expect(checkbox(page, name, value)).to_have_count(1)
+        expect(facet(page, name, value).locator("span.count")).to_have_text(re.compile(r"\d"))
+    years = page.locator("fieldset.facet[data-facet=year] input[type=checkbox][name=year]")
+    expect(years.first).to_be_attached()
+    assert all(re.fullmatch(r"\d{4}", value) for value in years.evaluate_all("els => els.map(e => e.value)"))
+
+
+def test_url_state_is_restored_on_load_and_reload(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{SEARCH}?q=fluorescence&type=segmentation_mask")
+    for _ in range(2):
+        expect(page.locator("#search-q")).to_have_value("fluorescence")
+        expect(checkbox(page, "type", "segmentation_mask")).to_be_checked()
+        expect(checkbox(page, "type", "class_labels")).not_to_be_checked()
+        expect(results(page).locator(".result-title")).to_have_text([TITLES["s-biad634"]])
+        expect(status(page)).to_have_text(counted(1))
+        page.reload()
+
+
+def test_repeated_url_keys_tick_several_values(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{SEARCH}?q=fluorescence&licence=CC0-1.0&licence=NOASSERTION")
+    expect(checkbox(page, "licence", "CC0-1.0")).to_be_checked()
+    expect(checkbox(page, "licence", "NOASSERTION")).to_be_checked()
+    expect(page.locator("#search-q")).to_have_value("fluorescence")
+
+
+def test_slash_focuses_the_search_box(page: Page, site_url: str) -> None:
+    page.goto(site_url + "datasets/s-biad634/index.html")
+    page.keyboard.press("/")
+    expect(page.locator("#site-search-q")).to_be_focused()
+    expect(page.locator("#site-search-q")).to_have_value("")
+
+    page.goto(f"{site_url}{SEARCH}?q=zebrafish")
+    results(page).first.locator("a.result-link").focus()
+    page.keyboard.press("/")
+    expect(page.locator("#search-q")).to_be_focused()
+    expect(page.locator("#search-q")).to_have_value("zebrafish")
+
+
+def test_arrow_keys_and_enter_open_the_second_result(page: Page, site_url: str) -> None:
+    load_search(page, site_url, "q=segment*")
+    links = results(page).locator("a.result-link")
+    expect(links.nth(2)).to_be_visible()
+    page.locator("#search-q").focus()
+    for key in ["ArrowDown", "ArrowDown", "ArrowDown", "ArrowUp"]:
+        page.keyboard.press(key)
+    expect(links.nth(1)).to_be_focused()
+    target = urljoin(page.url, links.nth(1).get_attribute("href") or "")
+    title = results(page).nth(1).locator(".result-title").inner_text()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(target)
+    expect(page.locator("h1")).to_have_text(title)
+
+
+@pytest.mark.parametrize("path", ["index.html", "datasets/index.html", "datasets/s-biad634/1.1/index.html",
+                                  "people/0000-0003-4557-5652/index.html", "licences/index.html"])
+def test_page_has_the_header_search_form(page: Page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    form = page.locator("header form.site-search[role=search]")
+    expect(form).to_have_attribute("method", re.compile("^get$", re.IGNORECASE))
+    action = urljoin(page.url, form.get_attribute("action") or "")
+    assert action in {f"{site_url}search/", f"{site_url}{SEARCH}"}, action
+    expect(form.locator("input#site-search-q")).to_have_attribute("name", "q")
+
+
+def test_header_dropdown_suggests_while_typing(page: Page, site_url: str) -> None:
+    page.goto(site_url + "index.html")
+    page.locator("#site-search-q").press_sequentially("mosquito")
+    dropdown = page.locator("#site-search-dropdown")
+    expect(dropdown).to_be_visible()
+    suggestions = dropdown.locator("a.suggestion")
+    expect(suggestions.first).to_have_text(re.compile(re.escape(TITLES["s-biad249"])))
+    assert 1 <= suggestions.count() <= 8
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(dataset_url(site_url, "s-biad249"))
+
+
+def test_header_search_submits_to_the_search_page(page: Page, site_url: str) -> None:
+    page.goto(site_url + "licences/index.html")
+    page.locator("#site-search-q").fill("zebrafish")
+    page.locator("#site-search-q").press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(f"{site_url}search/") + r"(index\.html)?\?q=zebrafish$"))
+    expect(page.locator("#search-q")).to_have_value("zebrafish")
+    expect(results(page).first.locator(".result-title")).to_have_text(TITLES["s-biad531"])

@@ -1,0 +1,129 @@
+"""The search files a build ships: shards by term prefix, display chunks, facets, related datasets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lunr.index import Index  # type: ignore[import-untyped]
+
+from site_builder.build import build_site
+from site_builder.search.bundle import cached_search_files, search_files
+from site_builder.search.documents import search_document
+from site_builder.search.lunr_shards import shard_key
+from site_builder.search.related import related_datasets
+
+from .site_helpers import soup, text
+from .test_site import KROMP, KROMP_11, MOSQUITO, write_catalogue
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    datasets = write_catalogue(root, {"kromp/1.0.yaml": KROMP, "kromp/1.1.yaml": KROMP_11,
+                                      "mosquito/1.0.yaml": MOSQUITO})
+    assert build_site(datasets, root / "_site").published
+    return root / "_site"
+
+
+def read(site: Path, path: str) -> object:
+    return json.loads((site / "search" / path).read_text())
+
+
+def search(site: Path, term: str, kind: str = "short") -> list[str]:
+    """Refs found for one term, the way the browser does it: load the term's shard only."""
+    manifest = read(site, "manifest.json")
+    assert isinstance(manifest, dict)
+    path = manifest[kind].get(shard_key(term))
+    if path is None:
+        return []
+    index = Index.load(read(site, path))
+    return [r["ref"] for r in index.search(term)]
+
+
+def test_manifest_lists_shards_chunks_and_facets(site: Path) -> None:
+    manifest = read(site, "manifest.json")
+    assert isinstance(manifest, dict)
+    assert manifest["count"] == 2 and manifest["chunk"] == 64
+    assert manifest["fields"] == ["title", "keywords", "organism", "method", "types", "people",
+                                  "formats", "id"]
+    assert all((site / "search" / p).is_file() for p in manifest["short"].values())
+    assert all((site / "search" / p).is_file() for p in manifest["text"].values())
+    assert "ze" not in manifest["short"]  # no zebrafish here: no shard for it
+
+
+def test_ontology_aware_terms_find_datasets(site: Path) -> None:
+    # Refs follow title order: 0 = Mosquito photos, 1 = Nuclei of neuroblastoma.
+    assert search(site, "human") == ["1"]
+    assert search(site, "9606") == ["1"]
+    assert search(site, "00000246") == ["1"]
+    assert search(site, "fluorescent") == ["1"]  # FBbi synonym from the vocabulary
+    assert search(site, "segmentation") == ["1"]
+    assert search(site, "hopper") == ["0", "1"] or search(site, "hopper") == ["1", "0"]
+    assert search(site, "reviewed", kind="text") == ["1"]
+    assert search(site, "reviewed") == []  # descriptions are only in the lazily loaded shards
+
+
+def test_display_chunks_and_facets(site: Path) -> None:
+    manifest = read(site, "manifest.json")
+    assert isinstance(manifest, dict)
+    rows = read(site, manifest["chunks"][0])
+    assert isinstance(rows, list)
+    title, url, badges, types, snippet = rows[1]
+    assert (title, url, types) == ("Nuclei of neuroblastoma tumour touch imprints", "datasets/kromp/",
+                                   ["Segmentation masks"])
+    assert badges == [["images-CC0-1.0.svg", "Images licence: CC0-1.0 (public-domain)"],
+                      ["annotations-CC-BY-4.0.svg", "Annotations licence: CC-BY-4.0 (attribution)"]]
+    assert snippet.startswith("Fluorescence images of cell nuclei, with expert masks")
+    facets = {f["name"]: f for f in read(site, manifest["facets"])}  # type: ignore[union-attr]
+    assert list(facets) == ["type", "method", "organism", "licence", "format", "year"]
+    licence = facets["licence"]
+    assert licence["values"] == ["CC-BY-4.0", "CC-BY-NC-4.0", "CC0-1.0"]
+    assert [sorted(licence["values"][i] for i in doc) for doc in licence["docs"]] == [
+        ["CC-BY-NC-4.0"], ["CC-BY-4.0", "CC0-1.0"]]
+    assert facets["type"]["labels"] == ["Class labels", "Segmentation masks"]
+    assert facets["year"]["values"] == ["2024"]
+
+
+def test_search_page_and_related_section(site: Path) -> None:
+    page = soup(site, "search/index.html")
+    assert page.select_one("input#search-q") is not None
+    assert "Browse all datasets" in text(page.select_one("noscript"))
+    header = soup(site, "index.html").select_one("form.site-search")
+    assert header is not None and header["action"] == "search/index.html"
+    dataset = soup(site, "datasets/kromp/index.html")
+    assert dataset.select_one("section.related") is None  # the two datasets share nothing
+    assert (site / "assets" / "lunr.js").read_text().count("2.3.9") >= 1
+
+
+def test_related_prefers_rarer_shared_values() -> None:
+    from site_builder import validate_text
+
+    def doc(name: str, organism: str, types: str, keywords: str) -> object:
+        text = (KROMP.replace("Homo sapiens", organism).replace("annotation_type: segmentation_mask",
+                                                                 f"annotation_type: [{types}]")
+                .replace("keywords: [nucleus, segmentation]", f"keywords: [{keywords}]"))
+        manifest = validate_text(text).manifest
+        assert manifest is not None
+        return search_document(name, manifest)
+
+    documents = [doc("a", "Danio rerio", "tracks", "embryo"), doc("b", "Danio rerio", "tracks", "heart"),
+                 doc("c", "Homo sapiens", "tracks", "embryo"), doc("d", "Mus musculus", "counts", "liver")]
+    related = related_datasets(documents)  # type: ignore[arg-type]
+    assert related["a"][:2] == ["b", "c"]
+    assert "a" not in related["a"]
+
+
+def test_search_files_are_deterministic_and_cached(site: Path, tmp_path: Path) -> None:
+    from site_builder import validate_text
+
+    manifest = validate_text(MOSQUITO).manifest
+    assert manifest is not None
+    documents = [search_document("mosquito", manifest)]
+    first = search_files(documents)
+    assert first == search_files(documents)
+    cached = cached_search_files(documents, tmp_path)
+    assert cached == first
+    assert len(list(tmp_path.glob("search-*.json"))) == 1
+    assert cached_search_files(documents, tmp_path) == first
