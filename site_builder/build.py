@@ -8,13 +8,12 @@ staged folder that replaces the old site only when everything succeeded.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import importlib.util
 
 from .catalogue import load_catalogue
 from .problems import Report
@@ -27,8 +26,8 @@ from .settings import DEFAULT_SETTINGS, load_settings
 Progress = Callable[[int, int], None]
 
 _MKDOCS = importlib.util.find_spec("mkdocs")
-LUNR_JS = Path(list(_MKDOCS.submodule_search_locations or [""])[0] if _MKDOCS else "") / \
-    "contrib" / "search" / "templates" / "search" / "lunr.js"
+_MKDOCS_DIR = next(iter(_MKDOCS.submodule_search_locations or [""])) if _MKDOCS else ""
+LUNR_JS = Path(_MKDOCS_DIR) / "contrib" / "search" / "templates" / "search" / "lunr.js"
 """lunr.js 2.3.9 as shipped inside mkdocs: the search client never comes from a CDN."""
 
 

@@ -176,7 +176,8 @@ def test_dataset_page_people_publications_and_access(site: Path) -> None:
     authors = page.select_one("#study-title").find_parent("section")
     assert links(authors.select_one("ul.people")) == [
         {"href": "../../people/0000-0002-1825-0097/index.html", "text": "Ada Lovelace"},
-        {"href": "https://orcid.org/0000-0002-1825-0097", "text": "ORCID 0000-0002-1825-0097 of Ada Lovelace"},
+        {"href": "https://orcid.org/0000-0002-1825-0097",
+         "text": "ORCID 0000-0002-1825-0097 of Ada Lovelace"},
         {"href": "https://ror.org/02catss52", "text": "ROR 02catss52"}]
     assert {"href": "https://doi.org/10.1038/s41597-020-00608-w",
             "text": "doi:10.1038/s41597-020-00608-w"} in links(authors)

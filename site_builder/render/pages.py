@@ -19,10 +19,10 @@ from ..diff import VersionDiff, diff_manifests
 from ..licences import licence_info
 from ..model import Manifest
 from ..people import person_key
-from ..settings import Settings
-from ..vocabularies import AnnotationType, annotation_type_terms, source_indicator_descriptions
 from ..search.documents import SearchDocument, search_document
 from ..search.related import related_datasets
+from ..settings import Settings
+from ..vocabularies import AnnotationType, annotation_type_terms, source_indicator_descriptions
 from .badges import Badge, badges_for, licence_badge
 from .facts import QuickFacts, quick_facts, type_label
 

@@ -109,7 +109,8 @@ def search_document(dataset_id: str, manifest: Manifest) -> SearchDocument:
         "year": (str(manifest.version.timestamp.year),),
     }
     snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:600]
-    badges = tuple((b.filename, b.alt) for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
+    badges = tuple((b.filename, b.alt)
+                   for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
                           tuple(type_label(v) for v in facts.annotation_types), badges)
 

@@ -36,9 +36,10 @@ LUNR_VERSION = "2.3.9"
 K1 = 1.2
 B = 0.75
 
-# lunr.tokenizer.separator is /[\s\-]+/ in JavaScript, where \s is this exact set
-# (Python's \s also matches \x1c-\x1f and \x85, which lunr.js would keep in a term).
-_SEPARATOR = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]+")
+# Tokens are the runs between matches of lunr.tokenizer.separator, /[\s\-]+/ in JavaScript,
+# where \s is exactly this set (Python's \s also matches \x1c-\x1f and \x85, which lunr.js
+# keeps in a term). findall over the complement is faster than split and yields no empty strings.
+_TOKEN = re.compile("[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]+")
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -131,9 +132,9 @@ def _collect(documents: Sequence[Mapping[str, str]], names: list[str], ref: str)
             counts: dict[str, int] = {}
             length = 0
             # Counter keeps first occurrences in order, so terms get lunr's first-seen numbers.
-            for token, count in Counter(_SEPARATOR.split(str(value).lower()) if value else ()).items():
+            for token, count in Counter(_TOKEN.findall(str(value).lower()) if value else ()).items():
                 term = memo[token] if token in memo else memo.setdefault(token, _pipeline_term(token))
-                if not term:  # a stop word, or the empty string before a leading separator
+                if term is None:  # a stop word
                     continue
                 length += count
                 if term in counts:
@@ -162,6 +163,7 @@ def _field_vectors(corpus: _Corpus, boosts: list[float], keys: dict[str, str]) -
         for term, lists in corpus.postings.items()
     }
     vectors: dict[str, list[list[Any]]] = {}
+    k1_plus_1, floor = K1 + 1, math.floor  # locals: this loop runs once per term per document field
     for doc_ref, position, length, counts in corpus.rows:
         if not counts:  # lunr keeps an empty vector; no shard needs one
             continue
@@ -170,11 +172,11 @@ def _field_vectors(corpus: _Corpus, boosts: list[float], keys: dict[str, str]) -
         pieces: dict[str, list[float]] = {}
         for number, key, idf, tf in sorted([(*info[term], tf) for term, tf in counts.items()]):
             # The same operations in the same order as lunr, so the floats agree bit for bit.
-            score = idf * ((K1 + 1) * tf) / (norm + tf)
+            score = idf * (k1_plus_1 * tf) / (norm + tf)
             score *= boost
-            # Math.round(score * 1000) / 1000, inlined: this runs once per term per document field.
+            # Math.round(score * 1000) / 1000, inlined; Python's round() breaks ties differently.
             scaled = score * 1000
-            whole = math.floor(scaled)
+            whole = floor(scaled)
             rounded = (whole + 1 if scaled - whole >= 0.5 else whole) / 1000
             if key in pieces:
                 pieces[key] += (number, rounded)

@@ -29,12 +29,12 @@ PAGES = {
 
 
 def open_page(page: Page, site_url: str, path: str) -> None:
-    """Load `path` and let its scripts finish their requests (search results included)."""
-    response = page.goto(site_url + path, wait_until="networkidle")
+    """Load `path`; on the search page, also let its scripts fetch and show the results."""
+    search = path.startswith("search/")
+    response = page.goto(site_url + path, wait_until="networkidle" if search else "load")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-    if path.startswith("search/"):
+    if search:
         expect(page.locator("ol#search-results > li.result").first).to_be_visible()
-        page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
