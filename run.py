@@ -49,7 +49,7 @@ def serve(argv: list[str]) -> None:
 def test(argv: list[str]) -> None:
     """Run the test suite, then ruff and mypy over the package."""
     _run(BIN / "python", "-m", "pytest", *argv)
-    _run(BIN / "ruff", "check", "site_builder", "tests", "run.py")
+    _run(BIN / "ruff", "check", "site_builder", "tests", "benchmarks", "scripts", "run.py")
     _run(BIN / "mypy")
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_synthetic_catalogue  # noqa: E402
+from synthetic import write_synthetic_catalogue
 
-from site_builder.build import build_site  # noqa: E402
+from site_builder.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 

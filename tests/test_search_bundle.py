@@ -45,7 +45,7 @@ def search(site: Path, term: str, kind: str = "short") -> list[str]:
 def test_manifest_lists_shards_chunks_and_facets(site: Path) -> None:
     manifest = read(site, "manifest.json")
     assert isinstance(manifest, dict)
-    assert manifest["count"] == 2 and manifest["chunk"] == 64
+    assert manifest["count"] == 2 and manifest["chunk"] == 16
     assert manifest["fields"] == ["title", "keywords", "organism", "method", "types", "people",
                                   "formats", "id"]
     assert all((site / "search" / p).is_file() for p in manifest["short"].values())
@@ -127,3 +127,23 @@ def test_search_files_are_deterministic_and_cached(site: Path, tmp_path: Path) -
     assert cached == first
     assert len(list(tmp_path.glob("search-*.json"))) == 1
     assert cached_search_files(documents, tmp_path) == first
+
+
+
+def test_a_crowded_prefix_is_split_into_three_character_shards() -> None:
+    from site_builder.search.documents import SHORT_FIELDS
+    from site_builder.search.lunr_shards import build_sharded_index
+
+    words = ["brain", "branch", "bright", "brown", "bridge", "broad"]
+    documents = [{"ref": str(i), "title": f"{words[i % 6]} {words[(i * 5) % 6]} tissue", "keywords": "",
+                  "organism": "", "method": "", "types": "", "people": "", "formats": "", "id": ""}
+                 for i in range(30)]
+    whole = build_sharded_index(documents, SHORT_FIELDS)
+    split = build_sharded_index(documents, SHORT_FIELDS, max_postings=20)
+    assert "br" in whole and "br" not in split
+    assert {"bra", "bri", "bro"} <= set(split)
+    assert "tis" in split and "ti" not in split  # "tissue" alone has 30 postings
+    for word in words:
+        expected = [(r["ref"], r["score"]) for r in Index.load(whole["br"]).search(word)]
+        assert expected
+        assert [(r["ref"], r["score"]) for r in Index.load(split[word[:3]]).search(word)] == expected

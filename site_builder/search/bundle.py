@@ -15,18 +15,33 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label
 from .lunr_shards import build_sharded_index
 
-CHUNK = 64
-FORMAT_VERSION = 1
+CHUNK = 16
+"""Documents per display chunk: the first page of results fetches up to 20 chunks."""
+MAX_POSTINGS = 2_000
+"""A two-character group with more postings than this (about 45 KB of JSON) is split into
+three-character shards, so a query never fetches a huge shard for a common prefix."""
+FORMAT_VERSION = 2
 
 
 def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """Compact, key-sorted JSON; orjson because the stdlib encoder took 9 s at 10,000 datasets."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+
+
+def _shards(documents: list[dict[str, str]], kind: str) -> dict[str, bytes]:
+    """Serialized shards of one field group."""
+    fields = SHORT_FIELDS if kind == "t" else TEXT_FIELDS
+    built = build_sharded_index(documents, fields, max_postings=MAX_POSTINGS)
+    return {key: _json(index) for key, index in built.items()}
 
 
 def _named(folder: str, stem: str, data: bytes) -> str:
@@ -41,28 +56,32 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     text = [{"ref": str(i), **{f.name: d.fields.get(f.name, "") for f in TEXT_FIELDS}}
             for i, d in enumerate(documents)]
     shards: dict[str, dict[str, str]] = {"t": {}, "x": {}}
-    for folder, docs, fields in (("t", short, SHORT_FIELDS), ("x", text, TEXT_FIELDS)):
-        for key, index in sorted(build_sharded_index(docs, fields).items()):
-            data = _json(index)
+    # The two field groups are independent: build them on two cores while this process
+    # writes the display chunks and facets.
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        jobs = {folder: pool.submit(_shards, docs, folder) for folder, docs in (("x", text), ("t", short))}
+        chunks = []
+        for start in range(0, len(documents), CHUNK):
+            rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet]
+                    for d in documents[start:start + CHUNK]]
+            data = _json(rows)
+            path = _named("d/", str(start // CHUNK), data)
+            files[path] = data
+            chunks.append(path.removeprefix("search/"))
+        facets = []
+        for name, label in FACETS:
+            values = sorted({v for d in documents for v in d.facets.get(name, ())},
+                            reverse=(name == "year"))
+            position = {v: i for i, v in enumerate(values)}
+            facets.append({"name": name, "label": label, "values": values,
+                           "labels": [facet_label(name, v) for v in values],
+                           "docs": [[position[v] for v in d.facets.get(name, ())] for d in documents]})
+        built = {folder: job.result() for folder, job in jobs.items()}
+    for folder in ("t", "x"):
+        for key, data in sorted(built[folder].items()):
             path = _named(f"{folder}/", key, data)
             files[path] = data
             shards[folder][key] = path.removeprefix("search/")
-    chunks = []
-    for start in range(0, len(documents), CHUNK):
-        rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet]
-                for d in documents[start:start + CHUNK]]
-        data = _json(rows)
-        path = _named("d/", str(start // CHUNK), data)
-        files[path] = data
-        chunks.append(path.removeprefix("search/"))
-    facets = []
-    for name, label in FACETS:
-        values = sorted({v for d in documents for v in d.facets.get(name, ())},
-                        reverse=(name == "year"))
-        position = {v: i for i, v in enumerate(values)}
-        facets.append({"name": name, "label": label, "values": values,
-                       "labels": [facet_label(name, v) for v in values],
-                       "docs": [[position[v] for v in d.facets.get(name, ())] for d in documents]})
     facet_data = _json(facets)
     facet_path = _named("", "facets", facet_data)
     files[facet_path] = facet_data

@@ -108,7 +108,7 @@ def search_document(dataset_id: str, manifest: Manifest) -> SearchDocument:
         "format": tuple(dict.fromkeys(formats)),
         "year": (str(manifest.version.timestamp.year),),
     }
-    snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:600]
+    snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:360]
     badges = tuple((b.filename, b.alt)
                    for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,

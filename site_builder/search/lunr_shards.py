@@ -5,13 +5,17 @@ to fetch before the first search. Here every index term goes to the shard named 
 `shard_key(term)`; each shard is a complete serialized `lunr.Index` (the JSON lunr's
 `Index.toJSON` writes) holding only its terms, and document field vectors cut down
 to those terms. lunr scores a document field as `dot(query, field) / |query|`, so a
-shard scores its own terms exactly as the whole index would; the client fetches
-the shards of the query's terms and adds up the scores per document.
+shard scores its own terms exactly as the whole index would, up to that norm: the
+client adds up scores per document across shards, each scaled by |the query's terms
+in that shard| / |all query terms| (sqrt(n_shard / n_total) for plain terms) to get
+the single-index score exactly.
 
 Tokenising, the pipeline (trimmer, stop word filter, stemmer), BM25 scoring, term
-numbering and the JSON layout follow `lunr.Builder` exactly, so a shard equals the
-whole index lunr would build, filtered to the shard's terms. Positions are not
-recorded (an empty metadata whitelist, as lunr's default): they would triple the size.
+numbering and the JSON layout are python-lunr's Builder (which writes lunr.js's JSON),
+so a shard equals the whole python-lunr index filtered to the shard's terms. One known
+gap to lunr.js: python-lunr's trimmer leaves tokens with inner punctuation untouched
+("(ome.zarr)", "e.g."), where lunr.js strips their ends. No positions are recorded
+(lunr's default empty metadata whitelist), which keeps shards small.
 """
 
 from __future__ import annotations
@@ -64,16 +68,38 @@ def shard_key(term: str) -> str:
           .map((c) => (/^[a-z0-9]$/.test(c) ? c : "_")).join("") + "__").slice(0, 2)
 
     A trailing wildcard (`mito*`) uses the key of its prefix when that has two or more
-    characters; a shorter prefix or a leading wildcard needs every matching shard.
+    characters; a shorter prefix, a leading wildcard or an edit distance (`mitosis~1`)
+    can match terms in other shards.
     """
     key = "".join(ch if (ch := c.lower()) in _KEY_CHARS else "_" for c in term[:2])
     return key.ljust(2, "_")
 
 
+def long_shard_key(term: str) -> str:
+    """Three-character key, used for all terms of a two-character group that is too big.
+
+    The browser looks for the two-character key first; when the manifest lacks it, the
+    group was split and the three-character key (padded with "_") names the shard.
+    """
+    key = "".join(ch if (ch := c.lower()) in _KEY_CHARS else "_" for c in term[:3])
+    return key.ljust(3, "_")
+
+
+def _keys(corpus: _Corpus, max_postings: int | None) -> dict[str, str]:
+    """Shard key per term: two characters, or three where a two-character group is too big."""
+    keys = {term: shard_key(term) for term in corpus.postings}
+    if max_postings is None:
+        return keys
+    load: Counter[str] = Counter()
+    for term, lists in corpus.postings.items():
+        load[keys[term]] += sum(map(len, lists))
+    return {term: long_shard_key(term) if load[key] > max_postings else key for term, key in keys.items()}
+
+
 def _pipeline_term(token: str) -> str | None:
     """The index term lunr's builder pipeline makes of one token, or None for a stop word.
 
-    python-lunr's own functions, so the terms match lunr exactly; callers memoise this
+    python-lunr's own functions, so the terms match its Builder's; callers memoise this
     because the Porter stemmer dominates the cost otherwise.
     """
     wrapped = _lunr_trimmer(_LunrToken(token))
@@ -189,7 +215,8 @@ def _field_vectors(corpus: _Corpus, boosts: list[float], keys: dict[str, str]) -
 
 
 def build_sharded_index(
-    documents: Sequence[Mapping[str, str]], fields: Sequence[SearchField], *, ref: str = "ref"
+    documents: Sequence[Mapping[str, str]], fields: Sequence[SearchField], *, ref: str = "ref",
+    max_postings: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Shard key -> serialized lunr index of that shard's terms (lunr's `Index.toJSON` shape).
 
@@ -208,7 +235,7 @@ def build_sharded_index(
         return {}
     with _gc_paused():
         corpus = _collect(documents, names, ref)
-        keys = {term: shard_key(term) for term in corpus.postings}
+        keys = _keys(corpus, max_postings)
         vectors = _field_vectors(corpus, boosts, keys)
         inverted: dict[str, list[list[Any]]] = {}
         for term in sorted(corpus.postings):

@@ -71,22 +71,31 @@
     }
     return query.clauses;
   }
-  function clauseKeys(clause, available) {
-    if (clause.usePipeline) {
-      var stems = lunr.stemmer(new lunr.Token(clause.term)).toString();
-      return [shardKey(stems)];
+  // Shards are keyed by two characters; a big one is split into three-character keys
+  // (and its two-character key disappears from the manifest).
+  function splitKey(term) { return (term.toLowerCase().slice(0, 3).replace(/[^a-z0-9]/g, "_") + "__").slice(0, 3); }
+  function keysFor(prefix, exact, available) {
+    var k2 = shardKey(prefix);
+    if (available.indexOf(k2) !== -1) return [k2];
+    if (exact || prefix.length >= 3) {
+      var k3 = splitKey(prefix);
+      return exact ? [k3] : available.filter(function (k) { return k === k3; });
     }
-    var prefix = clause.term.split("*")[0];
-    if (prefix.length >= 2) return [shardKey(prefix)];
-    return available.filter(function (k) { return k.indexOf(prefix) === 0; });
+    var start = prefix.toLowerCase().replace(/[^a-z0-9]/g, "_");
+    return available.filter(function (k) { return k.indexOf(start) === 0; });
+  }
+  function clauseKeys(clause, available) {
+    if (clause.usePipeline) return keysFor(lunr.stemmer(new lunr.Token(clause.term)).toString(), true, available);
+    return keysFor(clause.term.split("*")[0], false, available);
   }
   // Run the clauses against one kind of shard (t: short fields, x: descriptions); sum per ref.
   function runKind(kind, clauses, indexFields, keys, scores, matched, required) {
-    var groups = {};
+    var groups = {}, totalWeight = 0;
     clauses.forEach(function (clause) {
       var fields = clause.fields.filter(function (f) { return indexFields.indexOf(f) !== -1; });
       if (!fields.length) return;
       var copy = Object.assign({}, clause, { fields: fields });
+      totalWeight += (clause.boost || 1) * (clause.boost || 1);
       clauseKeys(clause, keys).forEach(function (key) { (groups[key] = groups[key] || []).push(copy); });
     });
     return Promise.all(Object.keys(groups).map(function (key) {
@@ -94,10 +103,14 @@
         if (!index) return;
         var subset = groups[key];
         var results = index.query(function (q) { subset.forEach(function (c) { q.clauses.push(c); }); });
+        // lunr divides by the length of the query vector: rescale each shard's scores to the
+        // whole query's length so sums across shards rank as one index would.
+        var weight = subset.reduce(function (sum, c) { return sum + (c.boost || 1) * (c.boost || 1); }, 0);
+        var scale = Math.sqrt(weight / (totalWeight || 1));
         var isRequired = subset.some(function (c) { return c.presence === lunr.Query.presence.REQUIRED; });
         var seen = {};
         results.forEach(function (r) {
-          scores[r.ref] = (scores[r.ref] || 0) + r.score;
+          scores[r.ref] = (scores[r.ref] || 0) + r.score * scale;
           seen[r.ref] = true;
           Object.keys(r.matchData.metadata).forEach(function (t) { matched[t] = true; });
         });
@@ -260,12 +273,17 @@
     function update(withText, keepPage) {
       var mine = ++run;
       if (!keepPage) shown = PAGE;
-      return Promise.all([search(state.q, withText), facetData()]).then(function (res) {
+      // Facet data is only waited for when a filter is set or there is no query; otherwise
+      // the first results appear first and the facets follow.
+      var needFacets = !state.q || Object.keys(state.filters).length > 0;
+      var facetsReady = facetData();
+      return Promise.all([search(state.q, withText), needFacets ? facetsReady : null]).then(function (res) {
         if (mine !== run) return;
         var facets = res[1];
-        var all = res[0].refs || facets[0].docs.map(function (_, i) { return i; });
-        current = { refs: filtered(all, facets, null), matched: res[0].matched };
-        renderFacets(facets, all);
+        var all = res[0].refs || (facets ? facets[0].docs.map(function (_, i) { return i; }) : []);
+        current = { refs: facets ? filtered(all, facets, null) : all, matched: res[0].matched };
+        if (facets) renderFacets(facets, all);
+        else facetsReady.then(function (f) { if (mine === run) renderFacets(f, all); });
         status.textContent = plural(current.refs.length) + (state.q ? " for \u201c" + state.q + "\u201d" : "");
         return docs(current.refs.slice(0, shown)).then(function (items) {
           if (mine !== run) return;
