@@ -40,7 +40,9 @@ def _json(data: Any) -> bytes:
 def _shards(documents: list[dict[str, str]], kind: str) -> dict[str, bytes]:
     """Serialized shards of one field group."""
     fields = SHORT_FIELDS if kind == "t" else TEXT_FIELDS
-    built = build_sharded_index(documents, fields, max_postings=MAX_POSTINGS)
+    # Description shards are fetched after the first results, so they stay at two characters:
+    # splitting them would repeat each document's vector in a hundred more files.
+    built = build_sharded_index(documents, fields, max_postings=MAX_POSTINGS if kind == "t" else None)
     return {key: _json(index) for key, index in built.items()}
 
 
@@ -56,10 +58,11 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     text = [{"ref": str(i), **{f.name: d.fields.get(f.name, "") for f in TEXT_FIELDS}}
             for i, d in enumerate(documents)]
     shards: dict[str, dict[str, str]] = {"t": {}, "x": {}}
-    # The two field groups are independent: build them on two cores while this process
-    # writes the display chunks and facets.
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        jobs = {folder: pool.submit(_shards, docs, folder) for folder, docs in (("x", text), ("t", short))}
+    # The two field groups are independent: the descriptions are indexed in a second process
+    # while this one indexes the short fields and writes the display chunks and facets.
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        text_job = pool.submit(_shards, text, "x")
+        built = {"t": _shards(short, "t")}
         chunks = []
         for start in range(0, len(documents), CHUNK):
             rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet]
@@ -76,7 +79,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             facets.append({"name": name, "label": label, "values": values,
                            "labels": [facet_label(name, v) for v in values],
                            "docs": [[position[v] for v in d.facets.get(name, ())] for d in documents]})
-        built = {folder: job.result() for folder, job in jobs.items()}
+        built["x"] = text_job.result()
     for folder in ("t", "x"):
         for key, data in sorted(built[folder].items()):
             path = _named(f"{folder}/", key, data)
