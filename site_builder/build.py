@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import load_catalogue
-from .problems import Report
+from .catalogue import Catalogue, load_catalogue
+from .problems import Report, Severity
 from .render import output
-from .render.pages import plan_pages
+from .render.pages import ThumbView, plan_pages
 from .render.templating import TEMPLATES, make_environment
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
+from .thumbnails.make import Submit, jobs_for, make_thumbnails
 
 Progress = Callable[[int, int], None]
 
@@ -42,6 +43,8 @@ class BuildResult:
     seconds: float = 0.0
 
     def summary(self, out: Path) -> str:
+        if not self.published and not self.report.errors:
+            return f"not built: {len(self.report.warnings)} warnings with --strict; {out} is unchanged"
         if not self.published or self.stats is None:
             count = len(self.report.errors)
             return f"not built: {count} error{'' if count == 1 else 's'} in the catalogue; {out} is unchanged"
@@ -83,8 +86,40 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _thumbnails(catalogue: Catalogue, cache: Path, submit: Submit | None,
+                report: Report) -> tuple[dict[str, list[ThumbView]], dict[str, bytes]]:
+    """Thumbnails of every dataset's latest version; failures become warnings, not errors."""
+    jobs, files_of = [], {}
+    for dataset in catalogue.datasets:
+        latest = next((v for v in reversed(dataset.versions) if v.manifest is not None), None)
+        if latest is None or latest.manifest is None:
+            continue
+        files_of[dataset.id] = latest
+        jobs += jobs_for(dataset.id, dataset.folder, latest.manifest)
+    results = make_thumbnails(jobs, cache, submit=submit)
+    views: dict[str, list[ThumbView]] = {}
+    files: dict[str, bytes] = {}
+    for job in jobs:
+        result = results[(job.dataset_id, job.index)]
+        base = f"thumbnails/{job.dataset_id}/{job.index + 1}"
+        files[f"{base}-card.webp"], files[f"{base}-page.webp"] = result.card, result.page
+        example = job.example
+        views.setdefault(job.dataset_id, []).append(ThumbView(
+            f"{base}-card.webp", f"{base}-page.webp", result.width, result.height,
+            example.caption or "", example.illustrative, result.placeholder,
+            tuple(sorted(result.details.items())), hashlib.sha256(result.page).hexdigest()[:12]))
+        loaded = files_of[job.dataset_id]
+        for note in result.warnings:
+            if loaded.document is not None:
+                report.add(loaded.document.problem(("images", "examples", job.index), note,
+                                                   "check the example image's path, store and annotation file",
+                                                   severity=Severity.WARNING))
+    return views, files
+
+
 def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTINGS,
-               overrides: Path | None = None, progress: Progress | None = None) -> BuildResult:
+               overrides: Path | None = None, progress: Progress | None = None,
+               strict: bool = False, submit: Submit | None = None) -> BuildResult:
     """Build the site for the catalogue in `datasets` into `out`; never half-replace `out`."""
     started = time.perf_counter()
     settings, settings_problems = load_settings(settings_path)
@@ -93,7 +128,11 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     report.extend(settings_problems)
     if report.errors or settings is None:
         return BuildResult(report, published=False)
-    plan = plan_pages(catalogue, settings)
+    cache = out.resolve().parent / f".{out.resolve().name}.cache"
+    thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
+    if strict and report.warnings:
+        return BuildResult(report, published=False)
+    plan = plan_pages(catalogue, settings, thumbnails)
     pages = plan.pages
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     env = make_environment(override_dir)
@@ -112,7 +151,8 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
         for path, data in _static_files():
             staged.write(path, data)
         staged.write("assets/lunr.js", LUNR_JS.read_bytes())
-        cache = out.resolve().parent / f".{out.resolve().name}.cache"
+        for path, data in sorted(thumbnail_files.items()):
+            staged.write(path, data)
         for path, data in sorted(cached_search_files(plan.search_documents, cache).items()):
             staged.write(path, data)
         stats = output.commit(staged)

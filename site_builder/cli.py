@@ -106,7 +106,15 @@ def _build(args: argparse.Namespace) -> int:
     datasets, out = Path(args.datasets), Path(args.out)
     if not datasets.is_dir():
         raise UsageError(f"{datasets}: no such folder")
-    result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress)
+    submit = None
+    if args.scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError as exc:
+            raise UsageError("--scheduler needs dask.distributed: pip install 'distributed'") from exc
+        submit = Client(args.scheduler).submit
+    result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress,
+                        strict=args.strict, submit=submit)
     if not result.published:
         sys.stdout.write(format_human(result.report))
     print(result.summary(out), file=sys.stderr)
@@ -156,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--out", default="_site", help="output folder (default _site)")
         command.add_argument("--settings", default=str(DEFAULT_SETTINGS),
                              help="catalogue settings file (default catalogue/catalogue.yaml)")
+        if name == "build":
+            command.add_argument("--strict", action="store_true",
+                                 help="fail on warnings too (e.g. a thumbnail that could not be made)")
+            command.add_argument("--scheduler", help="dask.distributed scheduler address for thumbnails "
+                                 "(default: local threads)")
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)

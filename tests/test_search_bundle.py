@@ -70,7 +70,8 @@ def test_display_chunks_and_facets(site: Path) -> None:
     assert isinstance(manifest, dict)
     rows = read(site, manifest["chunks"][0])
     assert isinstance(rows, list)
-    title, url, badges, types, snippet = rows[1]
+    title, url, badges, types, snippet, thumbnail = rows[1]
+    assert thumbnail is None
     assert (title, url, types) == ("Nuclei of neuroblastoma tumour touch imprints", "datasets/kromp/",
                                    ["Segmentation masks"])
     assert badges == [["images-CC0-1.0.svg", "Images licence: CC0-1.0 (public-domain)"],

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import MifaModel, recommended
-from .types import FbbiId, LicenceId, NcbiTaxon, mifa_error
+from .types import DatasetPath, FbbiId, ImageSource, LicenceId, NcbiTaxon, mifa_error
 
 _UNITS = {
     "nm": "nm", "nanometer": "nm", "nanometre": "nm",
@@ -156,6 +156,37 @@ class ImageData(MifaModel):
         return value.strip().lstrip(".").lower() if isinstance(value, str) else value
 
 
+class Plane(MifaModel):
+    """Which plane of a multi-dimensional image to show."""
+
+    z: int | None = Field(default=None, ge=0)
+    """Z index; default: the middle plane."""
+    t: int | None = Field(default=None, ge=0)
+    """Time index; default: the first time point."""
+
+
+class ExampleImage(MifaModel):
+    """An example image shown as a thumbnail, with its annotation drawn over it."""
+
+    image: ImageSource
+    """OME-Zarr store (a path in the dataset folder, or an http(s)/s3 URL), or a PNG, JPEG
+    or TIFF file in the dataset folder."""
+    labels: str | None = None
+    """Name of a label image in the OME-Zarr store's `labels` group."""
+    label_image: DatasetPath | None = None
+    """A separate label mask (PNG/TIFF) in the dataset folder, the same size as the image."""
+    annotations: DatasetPath | None = None
+    """A vector annotation file in the dataset folder: GeoJSON, COCO JSON, CSV points or RELION STAR."""
+    annotation_image_name: str | None = None
+    """Which image the annotation file's records belong to (COCO file name, STAR micrograph name)."""
+    plane: Plane | None = None
+    """The plane to show (default: middle z, first t)."""
+    caption: str | None = None
+    """What the image shows; say so when it is illustrative rather than data from the dataset."""
+    illustrative: bool = False
+    """True for a made-up sample that only illustrates the kind of data."""
+
+
 class ImageLevel(MifaModel):
     """Image-level metadata (REMBI): every block is a list, since datasets mix samples."""
 
@@ -173,3 +204,5 @@ class ImageLevel(MifaModel):
     """Number of images in the dataset."""
     total_size_bytes: int | None = Field(default=None, ge=0)
     """Total size of the image files, in bytes."""
+    examples: list[ExampleImage] = Field(default_factory=list)
+    """Example images shown as thumbnails with their annotations."""

@@ -162,6 +162,16 @@ def _relative_path(value: Any) -> str:
     return text
 
 
+def _image_source(value: Any) -> str:
+    """A path inside the dataset, or a remote store: http(s) or s3."""
+    text = str(value).strip()
+    if re.match(r"(?i)s3://[a-z0-9][a-z0-9.-]{1,62}(/\S*)?$", text):
+        return text
+    if re.match(r"(?i)[a-z][a-z0-9+.-]*:", text):
+        return _from(ids.normalise_url)(text)
+    return _relative_path(text)
+
+
 Orcid = Annotated[str, BeforeValidator(_from(ids.normalise_orcid))]
 Doi = Annotated[str, BeforeValidator(_from(ids.normalise_doi))]
 Ror = Annotated[str, BeforeValidator(_from(ids.normalise_ror))]
@@ -179,3 +189,4 @@ VersionLabel = Annotated[str, BeforeValidator(_version_label), Warns(_version_wa
 Timestamp = Annotated[datetime, AfterValidator(_assume_utc), Warns(_timestamp_warnings)]
 ModelReference = Annotated[str, BeforeValidator(_model_reference)]
 DatasetPath = Annotated[str, BeforeValidator(_relative_path)]
+ImageSource = Annotated[str, BeforeValidator(_image_source)]

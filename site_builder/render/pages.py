@@ -39,6 +39,22 @@ class Page:
     A page whose key is unchanged since the last build is not rendered again."""
 
 
+@dataclass(frozen=True)
+class ThumbView:
+    """A thumbnail as pages show it."""
+
+    card: str
+    page: str
+    width: int
+    height: int
+    caption: str
+    illustrative: bool
+    placeholder: bool
+    details: tuple[tuple[str, str], ...]
+    digest: str
+    """Hash of the image bytes: part of the page's incremental key."""
+
+
 @dataclass
 class DatasetEntry:
     """A dataset as the site shows it: its versions, newest facts and badges."""
@@ -50,6 +66,8 @@ class DatasetEntry:
     """Hash of the dataset's files: the key of its pages."""
     diffs: dict[str, VersionDiff] = field(default_factory=dict)
     """Diff into each version from the one before it, keyed by the newer label."""
+    thumbnails: list[ThumbView] = field(default_factory=list)
+    """Example images of the latest version, with annotations drawn."""
 
     @property
     def latest(self) -> Manifest:
@@ -89,13 +107,15 @@ def person_url(first: str, last: str, orcid: str | None) -> str:
     return "people/" + (orcid if orcid else "name-" + key.removeprefix("name:")) + "/"
 
 
-def dataset_entries(catalogue: Catalogue) -> list[DatasetEntry]:
+def dataset_entries(catalogue: Catalogue,
+                    thumbnails: dict[str, list[ThumbView]] | None = None) -> list[DatasetEntry]:
     """Datasets with at least one valid version, in title order."""
     entries = []
     for dataset in catalogue.datasets:
         if not dataset.manifests:
             continue
-        entry = DatasetEntry(dataset.id, list(dataset.manifests), dataset.fingerprint)
+        entry = DatasetEntry(dataset.id, list(dataset.manifests), dataset.fingerprint,
+                             thumbnails=(thumbnails or {}).get(dataset.id, []))
         for older, newer in zip(entry.versions, entry.versions[1:], strict=False):
             entry.diffs[newer.version.version] = diff_manifests(older, newer)
         entries.append(entry)
@@ -111,11 +131,13 @@ class SitePlan:
     search_documents: list[SearchDocument]
 
 
-def plan_pages(catalogue: Catalogue, settings: Settings) -> SitePlan:
+def plan_pages(catalogue: Catalogue, settings: Settings,
+               thumbnails: dict[str, list[ThumbView]] | None = None) -> SitePlan:
     """Every page of the site, every badge file it links to, and the search documents."""
-    entries = dataset_entries(catalogue)
+    entries = dataset_entries(catalogue, thumbnails)
     people = collect_people(catalogue.datasets)
-    documents = [search_document(e.id, e.latest) for e in entries]
+    documents = [search_document(e.id, e.latest, e.thumbnails[0].card if e.thumbnails else None)
+                 for e in entries]
     related = related_datasets(documents)
     by_id = {e.id: e for e in entries}
     site = {
@@ -152,7 +174,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> SitePlan:
     for entry in entries:
         similar = [by_id[i] for i in related.get(entry.id, [])]
         key = "dataset:" + entry.fingerprint + ":" + ",".join(
-            f"{e.id}={e.fingerprint[:12]}" for e in similar)
+            f"{e.id}={e.fingerprint[:12]}" for e in similar) + ":" + ",".join(t.digest for t in entry.thumbnails)
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True, related=similar))
         for manifest in entry.versions:

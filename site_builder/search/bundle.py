@@ -65,7 +65,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         built = {"t": _shards(short, "t")}
         chunks = []
         for start in range(0, len(documents), CHUNK):
-            rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet]
+            rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet, d.thumbnail]
                     for d in documents[start:start + CHUNK]]
             data = _json(rows)
             path = _named("d/", str(start // CHUNK), data)
@@ -101,7 +101,7 @@ def cached_search_files(documents: Sequence[SearchDocument], cache_dir: Path | N
     if cache_dir is None:
         return search_files(documents)
     key = hashlib.sha256(_json([[d.fields, d.facets, d.title, d.url, d.snippet, d.type_labels,
-                                  d.badges] for d in documents]) + str(FORMAT_VERSION).encode())
+                                  d.badges, d.thumbnail] for d in documents]) + str(FORMAT_VERSION).encode())
     entry = cache_dir / f"search-{key.hexdigest()[:24]}.json"
     if entry.is_file():
         try:

@@ -63,9 +63,11 @@ class SearchDocument:
     type_labels: tuple[str, ...]
     badges: tuple[tuple[str, str], ...]
     """(badge file name, alt text) pairs."""
+    thumbnail: str | None = None
+    """Site path of the card-size thumbnail, if the dataset has one."""
 
 
-def search_document(dataset_id: str, manifest: Manifest) -> SearchDocument:
+def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None = None) -> SearchDocument:
     """Fields, facets and display data of one dataset's latest version."""
     facts = quick_facts(manifest)
     synonyms = _synonyms()
@@ -112,7 +114,7 @@ def search_document(dataset_id: str, manifest: Manifest) -> SearchDocument:
     badges = tuple((b.filename, b.alt)
                    for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
-                          tuple(type_label(v) for v in facts.annotation_types), badges)
+                          tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail)
 
 
 def facet_label(name: str, value: str) -> str:

@@ -148,7 +148,7 @@
         loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
         return refs.map(function (r) {
           var row = byChunk[Math.floor(r / m.chunk)][r % m.chunk];
-          return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4] };
+          return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4], thumb: row[5] };
         });
       });
     });
@@ -259,7 +259,8 @@
           return el("img", { "class": "result-badge", src: ROOT + "badges/" + b[0], alt: b[1], height: "20" });
         });
         list.appendChild(el("li", { "class": "result" }, [
-          el("div", { "class": "result-thumb", "aria-hidden": "true" }),
+          el("div", { "class": "result-thumb", "aria-hidden": "true" },
+             d.thumb ? [el("img", { src: ROOT + d.thumb, alt: "", loading: "lazy" })] : []),
           el("div", {}, [
             el("a", { "class": "result-link", href: ROOT + d.url + "index.html" },
                [el("span", { "class": "result-title", text: d.title })]),
