@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 # dataset id: (kind, channels, 3-D?, caption)
 SAMPLES = {
     "s-biad634": ("nuclei", ["DAPI"], False, "Fluorescent nuclei with instance segmentation masks."),
-    "s-biad249": ("photo", ["grey"], False, "A photographed insect shape with a whole-image class label region."),
+    "s-biad249": ("photo", ["grey"], False,
+                  "A photographed insect shape with a whole-image class label region."),
     "empiar-11658": ("tomogram", ["density"], True, "A small tomogram volume with particle positions."),
     "s-biad463": ("vessels", ["CD31", "PNAd", "DAPI"], False, "Three-channel tissue with vessel masks."),
     "s-biad531": ("embryo", ["bright-field"], False, "A bright-field embryo with its outline."),
@@ -35,7 +36,8 @@ SAMPLES = {
 }
 
 
-def blobs(rng: np.random.RandomState, shape: tuple[int, ...], count: int, radius: tuple[int, int]) -> np.ndarray:
+def blobs(rng: np.random.RandomState, shape: tuple[int, ...], count: int,
+          radius: tuple[int, int]) -> np.ndarray:
     """A label image of `count` non-overlapping round objects."""
     labels = np.zeros(shape, dtype=np.uint16)
     grids = np.ogrid[tuple(slice(0, s) for s in shape)]

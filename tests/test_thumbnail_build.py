@@ -130,9 +130,10 @@ def test_plain_image_with_vector_annotations(tmp_path: Path) -> None:
     samples = datasets / "cells" / "samples"
     samples.mkdir(parents=True)
     Image.new("RGB", (100, 100), (0, 0, 0)).save(samples / "photo.png")
+    square = [[[20, 20], [80, 20], [80, 80], [20, 80], [20, 20]]]
     (samples / "boxes.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"label": "mosquito"},
-         "geometry": {"type": "Polygon", "coordinates": [[[20, 20], [80, 20], [80, 80], [20, 80], [20, 20]]]}}]}))
+         "geometry": {"type": "Polygon", "coordinates": square}}]}))
     out = tmp_path / "_site"
     assert build_site(datasets, out).published
     page = Image.open(out / "thumbnails" / "cells" / "1-page.webp").convert("RGB")
