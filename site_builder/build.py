@@ -111,8 +111,8 @@ def _thumbnails(catalogue: Catalogue, cache: Path, submit: Submit | None,
         loaded = files_of[job.dataset_id]
         for note in result.warnings:
             if loaded.document is not None:
-                report.add(loaded.document.problem(("images", "examples", job.index), note,
-                                                   "check the example image's path, store and annotation file",
+                hint = "check the example image's path, store and annotation file"
+                report.add(loaded.document.problem(("images", "examples", job.index), note, hint,
                                                    severity=Severity.WARNING))
     return views, files
 

@@ -14,7 +14,7 @@ import zarr
 from ome_zarr.format import FormatV04  # type: ignore[import-untyped]
 from ome_zarr.writer import write_image, write_labels  # type: ignore[import-untyped]
 from PIL import Image
-from zarr.storage import LocalStore
+from zarr.storage import FsspecStore, LocalStore
 
 from site_builder.thumbnails.ome_zarr_image import (
     Rendered,
@@ -305,3 +305,39 @@ def test_unreachable_url_fails_quickly() -> None:
     with pytest.raises(ThumbnailError, match=r"127\.0\.0\.1"):
         render_thumbnail("http://127.0.0.1:9/img.zarr", size=32)
     assert time.monotonic() - started < 10
+
+
+def test_huge_declared_shape_is_named_absurd(tmp_path: Path, chunk_reads: list[str]) -> None:
+    store = write_store(tmp_path / "img.zarr", square((64, 64)), "yx", version="0.4")
+    _edit_json(store / "s0" / ".zarray", lambda doc: doc.update(shape=[10**7, 10**7]))
+    with pytest.raises(ThumbnailError, match="absurd declared shape"):
+        inspect_store(store)
+    assert chunk_keys(chunk_reads) == []
+
+
+def test_remote_reads_have_timeouts_and_are_retried_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.thumbnails import ome_zarr_image as module
+
+    monkeypatch.setattr("site_builder.thumbnails.ome_zarr_image.time.sleep", lambda _seconds: None)
+    src = module._open("http://127.0.0.1:9/img.zarr")
+    assert isinstance(src.store, FsspecStore) and src.remote
+    timeout = src.store.fs.client_kwargs["timeout"]
+    assert (timeout.connect, timeout.sock_read) == (module.CONNECT_TIMEOUT_S, module.READ_TIMEOUT_S)
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConnectionResetError("peer went away")
+        return "chunk"
+
+    assert src.call("chunk", flaky) == "chunk" and len(calls) == 3
+    calls.clear()
+
+    def dead() -> str:
+        calls.append(1)
+        raise ConnectionResetError("still down")
+
+    with pytest.raises(ThumbnailError, match="still down"):
+        src.call("chunk", dead)
+    assert len(calls) == 3  # the first try and two retries

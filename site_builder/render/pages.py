@@ -173,8 +173,9 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     ]
     for entry in entries:
         similar = [by_id[i] for i in related.get(entry.id, [])]
-        key = "dataset:" + entry.fingerprint + ":" + ",".join(
-            f"{e.id}={e.fingerprint[:12]}" for e in similar) + ":" + ",".join(t.digest for t in entry.thumbnails)
+        key = ":".join(["dataset", entry.fingerprint,
+                        ",".join(f"{e.id}={e.fingerprint[:12]}" for e in similar),
+                        ",".join(t.digest for t in entry.thumbnails)])
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True, related=similar))
         for manifest in entry.versions:

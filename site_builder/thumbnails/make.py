@@ -193,7 +193,7 @@ def run_job(job: ThumbnailJob) -> ThumbnailResult:
         card = page.copy()
         card.thumbnail((CARD, CARD), Image.Resampling.LANCZOS)
         return ThumbnailResult(_webp(card), _webp(page), page.width, page.height, False, details, notes)
-    except Exception as exc:  # noqa: BLE001 - failure is local to one thumbnail by design
+    except Exception as exc:
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         image = placeholder(PAGE)
         card = placeholder(CARD)
@@ -231,7 +231,8 @@ def jobs_for(dataset_id: str, folder: Path, manifest: Manifest) -> list[Thumbnai
         data = images.image_data[0]
         declared = {"dimensions": data.dimensions.model_dump() if data.dimensions else None,
                     "pixel_size": data.pixel_size.model_dump() if data.pixel_size else None}
-    return [ThumbnailJob(dataset_id, i, folder, example, declared) for i, example in enumerate(images.examples)]
+    return [ThumbnailJob(dataset_id, i, folder, example, declared)
+            for i, example in enumerate(images.examples)]
 
 
 Submit = Callable[[Callable[[ThumbnailJob], ThumbnailResult], ThumbnailJob], Any]

@@ -1,18 +1,14 @@
-"""Thumbnails of OME-Zarr images (NGFF 0.4 and 0.5), with an optional label overlay.
-
-Only metadata and the one plane of the smallest sufficient multiscale level are read, so a
-thumbnail of a terabyte-sized remote store costs a few chunks rather than the whole image.
-Every failure surfaces as `ThumbnailError`, whose message goes into a build warning.
-"""
+"""Thumbnails of OME-Zarr images (NGFF 0.4/0.5) with label overlays, reading only metadata and one plane
+of the smallest sufficient level, so a terabyte remote store costs a few chunks; errors: ThumbnailError."""
 
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import math
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -38,7 +34,6 @@ _NOT_TRANSIENT = (FileNotFoundError, KeyError, ValueError, TypeError, IndexError
 
 class ThumbnailError(Exception):
     """A source that cannot give a thumbnail; `message` is shown in a build warning."""
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -47,7 +42,6 @@ class ThumbnailError(Exception):
 @dataclass(frozen=True)
 class Channel:
     """Display settings of one channel; NaN start/end mean "auto" (percentile contrast)."""
-
     label: str
     colour: str  # "#RRGGBB"
     start: float
@@ -58,7 +52,6 @@ class Channel:
 @dataclass(frozen=True)
 class StoreInfo:
     """What the store's metadata says, for the thumbnail and the dataset page."""
-
     version: str
     axes: tuple[str, ...]
     level_paths: tuple[str, ...]
@@ -73,7 +66,6 @@ class StoreInfo:
 @dataclass(frozen=True)
 class Rendered:
     """A thumbnail and where it came from."""
-
     image: Image.Image
     level: int
     info: StoreInfo
@@ -106,7 +98,7 @@ class _Store:
         return self.call(f"array '{path}'", lambda: zarr.open_array(self.store, path=path, mode="r"))
 
 
-@contextmanager
+@contextlib.contextmanager
 def _wrapped(name: str) -> Iterator[None]:
     """A zarr/numpy/PIL surprise from malformed input must become a build warning, not a crash."""
     try:
@@ -122,13 +114,10 @@ def _open(location: str | Path) -> _Store:
     text = str(location)
     if text.startswith(("http://", "https://")):
         import aiohttp
-
         timeout = aiohttp.ClientTimeout(connect=CONNECT_TIMEOUT_S, sock_read=READ_TIMEOUT_S)
-        options = {"client_kwargs": {"timeout": timeout}}
-        try:
+        with _wrapped(f"{text}: cannot open URL"):
+            options = {"client_kwargs": {"timeout": timeout}}
             store = FsspecStore.from_url(text.rstrip("/"), storage_options=options, read_only=True)
-        except Exception as exc:
-            raise ThumbnailError(f"{text}: cannot open URL: {exc}") from exc
         return _Store(store, text, remote=True)
     if "://" in text:
         raise ThumbnailError(f"{text}: only local paths and http(s) URLs are supported")
@@ -140,8 +129,8 @@ def _open(location: str | Path) -> _Store:
 
 def _attrs(src: _Store, path: str = "") -> dict[str, Any]:
     """A group's attributes, unwrapping the v0.5 "ome" namespace."""
-    group = src.call(f"group '{path or '/'}'", lambda: zarr.open_group(src.store, path=path, mode="r"))
-    attrs = dict(group.attrs.asdict())
+    attrs = dict(src.call(f"group '{path or '/'}'", lambda: zarr.open_group(src.store, path=path, mode="r")
+                          ).attrs.asdict())
     ome = attrs.get("ome")
     return {**attrs, **ome} if isinstance(ome, dict) else attrs
 
@@ -161,9 +150,10 @@ def _axes(multiscale: dict[str, Any], ndim: int) -> tuple[tuple[str, ...], dict[
     return tuple(names), units, spatial
 
 
-def _scale(transforms: Any, ndim: int) -> list[float]:
+def _scale(ndim: int, *transforms: Any) -> list[float]:
+    """Per-axis scale: the product of every scale transform (dataset, then multiscale-wide)."""
     scale = [1.0] * ndim
-    for item in transforms or []:
+    for item in (i for group in transforms if isinstance(group, list) for i in group):
         if isinstance(item, dict) and item.get("type") == "scale" and len(item.get("scale", [])) == ndim:
             scale = [a * float(b) for a, b in zip(scale, item["scale"], strict=True)]
     return scale
@@ -195,14 +185,6 @@ def _channels(omero: Any, count: int) -> tuple[tuple[Channel, ...], bool]:
     return tuple(channels), True
 
 
-def _check_shape(name: str, shape: tuple[int, ...], ndim: int) -> None:
-    """Refuse absurd declared shapes before any chunk is fetched."""
-    if len(shape) != ndim:
-        raise ThumbnailError(f"{name}: array has {len(shape)} dimensions but metadata declares {ndim} axes")
-    if any(extent <= 0 for extent in shape) or math.prod(shape) > MAX_ELEMENTS:
-        raise ThumbnailError(f"{name}: absurd declared shape {shape} (possible decompression bomb)")
-
-
 def _inspect(src: _Store) -> StoreInfo:
     """Metadata via ome-zarr; the format is detected first so that ome-zarr keeps our store and timeouts."""
     root = _attrs(src)
@@ -222,15 +204,13 @@ def _inspect(src: _Store) -> StoreInfo:
         raise ThumbnailError(f"{src.name}: 'multiscales[0].datasets' is missing or lacks paths")
     paths = tuple(str(d["path"]) for d in datasets)
     shapes, (axes, units, spatial) = _levels(src, "", paths, multiscale)
-    scale = _scale(datasets[0].get("coordinateTransformations"), len(axes))
-    scale = [a * b for a, b in zip(scale, _scale(multiscale.get("coordinateTransformations"), len(axes)),
-                                   strict=True)]
+    scale = _scale(len(axes), datasets[0].get("coordinateTransformations"),
+                   multiscale.get("coordinateTransformations"))
     count = shapes[0][axes.index("c")] if "c" in axes else 1
     channels, has_omero = _channels(root.get("omero"), count)
-    try:
+    names: Any = []
+    with contextlib.suppress(ThumbnailError):  # no labels group is the common case, not an error
         names = _attrs(src, "labels").get("labels", [])
-    except ThumbnailError:
-        names = []  # no labels group is the common case, not an error
     return StoreInfo(version=str(fmt.version), axes=axes, level_paths=paths, level_shapes=shapes,
                      pixel_sizes={a: s for a, s in zip(axes, scale, strict=True) if a in spatial},
                      units=units, channels=channels, has_omero=has_omero,
@@ -244,8 +224,10 @@ def _levels(src: _Store, base: str, paths: tuple[str, ...], multiscale: dict[str
     for path in paths:
         shapes.append(tuple(int(n) for n in src.array(base + path).shape))
     axes = _axes(multiscale, len(shapes[0]))
-    for path, shape in zip(paths, shapes, strict=True):
-        _check_shape(f"{src.name}/{base}{path}", shape, len(axes[0]))
+    for path, shape in zip(paths, shapes, strict=True):  # refused before any chunk is fetched
+        if len(shape) != len(axes[0]) or any(n <= 0 for n in shape) or math.prod(shape) > MAX_ELEMENTS:
+            raise ThumbnailError(f"{src.name}/{base}{path}: absurd declared shape {shape} for axes {axes[0]}"
+                                 " (a decompression bomb or a broken store)")
     if "y" not in axes[0] or "x" not in axes[0]:
         raise ThumbnailError(f"{src.name}/{base}: axes {axes[0]} lack 'y' and 'x'")
     return tuple(shapes), axes
@@ -271,18 +253,16 @@ def _plane_index(axes: tuple[str, ...], shape: tuple[int, ...], z: int | None, t
     index: list[int | slice] = []
     for axis, extent in zip(axes, shape, strict=True):
         if axis in ("z", "t"):
-            wanted = (z if axis == "z" else t)
+            wanted = z if axis == "z" else t
             if wanted is None:
                 wanted = extent // 2 if axis == "z" else 0
-            elif axis == "z" and full_z and full_z != extent:
+            elif axis == "z" and full_z:
                 wanted = wanted * extent // full_z
             if not 0 <= wanted < extent:
                 raise ThumbnailError(f"{axis}={wanted} is outside the image (0–{extent - 1})")
             index.append(wanted)
-        elif axis in ("c", "y", "x"):
-            index.append(slice(None))
-        else:
-            index.append(0)  # an unknown extra axis: its first position
+        else:  # all channels and y/x; an unknown extra axis at its first position
+            index.append(slice(None) if axis in ("c", "y", "x") else 0)
     return tuple(index)
 
 
@@ -408,10 +388,7 @@ def render_thumbnail(location: str | Path, *, size: int, z: int | None = None, t
         index = _plane_index(info.axes, shape, z, t, full_z)
         plane = _read_plane(src, info.level_paths[level], info.axes, index)
         image = Image.fromarray(_composite(plane, info.channels), mode="RGB")
-        if max(image.size) > size:
-            scale = size / max(image.size)
-            image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                                 Image.Resampling.LANCZOS)
+        image.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=None)  # only ever shrinks
         drawn = False
         if labels is not None:
             mask, colours = _store_labels(src, info, labels, level, z, t, max_pixels)

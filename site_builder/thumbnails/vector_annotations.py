@@ -90,8 +90,7 @@ def _same_image(candidate: object, wanted: str) -> bool:
     """Match image names across directories and container suffixes ("9.rec" vs "tomos/9.mrc")."""
     if not isinstance(candidate, str):
         return False
-    a = PurePosixPath(candidate.strip().replace("\\", "/"))
-    b = PurePosixPath(wanted.strip().replace("\\", "/"))
+    a, b = (PurePosixPath(name.strip().replace("\\", "/")) for name in (candidate, wanted))
     return a == b or a.name == b.name or (a.stem != "" and a.stem == b.stem)
 
 
@@ -182,14 +181,10 @@ def _feature_label(props: object) -> str | None:
 def _read_geojson(r: _Reader, doc: dict[str, object]) -> None:
     """FeatureCollection, a single Feature, or a bare geometry."""
     kind = doc.get("type")
-    if kind == "FeatureCollection":
-        features = doc.get("features")
-        if not isinstance(features, list):
-            return r.problem('FeatureCollection has no "features" list')
-    elif kind == "Feature":
-        features = [doc]
-    else:
-        features = [{"type": "Feature", "geometry": doc}]
+    single = doc if kind == "Feature" else {"geometry": doc}
+    features = doc.get("features") if kind == "FeatureCollection" else [single]
+    if not isinstance(features, list):
+        return r.problem('FeatureCollection has no "features" list')
     for index, feature in enumerate(features):
         if not isinstance(feature, dict):
             r.problem(f"feature {index}: not an object")
@@ -341,9 +336,10 @@ def _read_star(r: _Reader, text: str, image_name: str | None) -> None:
                     continue
             matched += 1
             try:
-                x, y = (_number(tokens[columns[c]][1], c, columns[c]) for c in ("rlnCoordinateX", "rlnCoordinateY"))
-                zc = columns.get("rlnCoordinateZ")
-                z = None if zc is None else _number(tokens[zc][1], "rlnCoordinateZ", zc)
+                pick = [(c, columns.get(c)) for c in ("rlnCoordinateX", "rlnCoordinateY", "rlnCoordinateZ")]
+                x, y, z = (None if k is None else _number(tokens[k][1], c, k) for c, k in pick)
+                if x is None or y is None:
+                    continue
             except _BadRecord as exc:
                 column = tokens[exc.field][0] if exc.field is not None else 1
                 r.problem(f"line {number}: {exc}", number, column)
@@ -382,14 +378,13 @@ def draw_shapes(
         raise ValueError(f"scale must be a positive number, not {scale!r}")
     out = image.convert("RGB") if image.mode != "RGB" else image.copy()
     draw = ImageDraw.Draw(out)
-    limit = z_tolerance / scale
+    limit, rad = z_tolerance / scale, POINT_RADIUS
     for shape in shapes:
         if z is not None and shape.z is not None and abs(shape.z - z) > limit:
             continue
         colour = label_colour(shape.label)
         pts = [(x * scale, y * scale) for x, y in shape.points]
         if shape.kind == "point":
-            rad = POINT_RADIUS
             for x, y in pts:
                 draw.ellipse((x - rad, y - rad, x + rad, y + rad), fill=colour)
         elif shape.kind == "box" and len(pts) >= 2:
