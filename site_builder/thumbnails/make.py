@@ -167,7 +167,7 @@ def _store_details(info: Any, level: int) -> dict[str, str]:
     sizes = ", ".join(f"{axis} {value:g} {info.units.get(axis, '')}".strip()
                       for axis, value in sorted(info.pixel_sizes.items()))
     return {"dimensions": dims, "pixel size": sizes or "not stated", "format": f"OME-Zarr {info.version}",
-            "level shown": f"{level} of {len(info.level_paths)}"}
+            "level shown": f"{level + 1} of {len(info.level_paths)} (1 = full resolution)"}
 
 
 def _compare_declared(info: Any, declared: dict[str, Any]) -> list[str]:
