@@ -181,6 +181,8 @@ class ExampleImage(MifaModel):
     """Which image the annotation file's records belong to (COCO file name, STAR micrograph name)."""
     plane: Plane | None = None
     """The plane to show (default: middle z, first t)."""
+    overlay: Literal["outline", "fill"] = "outline"
+    """How labels are drawn: object outlines, or a translucent fill."""
     caption: str | None = None
     """What the image shows; say so when it is illustrative rather than data from the dataset."""
     illustrative: bool = False

@@ -143,7 +143,7 @@ def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str,
         rendered = render_thumbnail(location, size=size, z=plane.z if plane else None,
                                     t=plane.t if plane else None, labels=example.labels,
                                     label_image=job.folder / example.label_image if example.label_image
-                                    else None)
+                                    else None, style=example.overlay)
         image, info = rendered.image, rendered.info
         full_width = info.level_shapes[0][-1]
         details = _store_details(info, rendered.level)
