@@ -23,6 +23,7 @@ from .render.templating import TEMPLATES, make_environment
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
+from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]
 
@@ -126,13 +127,17 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     catalogue = load_catalogue(datasets)
     report = catalogue.report
     report.extend(settings_problems)
+    if settings is not None:
+        snapshot, _notes = open_snapshot(settings_path.parent / settings.model_zoo.snapshot)
+        zoo, zoo_problems = link_datasets(catalogue.datasets, snapshot)
+        report.extend(zoo_problems)
     if report.errors or settings is None:
         return BuildResult(report, published=False)
     cache = out.resolve().parent / f".{out.resolve().name}.cache"
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
     if strict and report.warnings:
         return BuildResult(report, published=False)
-    plan = plan_pages(catalogue, settings, thumbnails)
+    plan = plan_pages(catalogue, settings, thumbnails, zoo)
     pages = plan.pages
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     env = make_environment(override_dir)

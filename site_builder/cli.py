@@ -131,6 +131,66 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zoo_sync(args: argparse.Namespace) -> int:
+    from .build import terminal_progress
+    from .settings import load_settings
+    from .zoo.sync import SyncError, sync
+
+    settings, problems = load_settings(Path(args.settings))
+    if settings is None:
+        raise UsageError(f"{args.settings}: {problems[0].message if problems else 'cannot be read'}")
+    source = args.source or settings.model_zoo.source
+    out = Path(args.settings).parent / settings.model_zoo.snapshot
+    try:
+        result = sync(source, out, timeout=args.timeout, progress=terminal_progress)
+    except SyncError as exc:
+        print(f"mifa zoo sync: {exc}", file=sys.stderr)
+        return 1
+    snapshot, notes = result.snapshot, result.warnings
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {out}: {len(snapshot.items)} items from {source} (index of {snapshot.index_timestamp})")
+    return 0
+
+
+def _zoo_check(args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue
+    from .settings import load_settings
+    from .zoo.links import link_datasets, open_snapshot
+    from .zoo.resolver import Resolver
+
+    settings, _ = load_settings(Path(args.settings))
+    if settings is None:
+        raise UsageError(f"{args.settings} cannot be read")
+    snapshot, notes = open_snapshot(Path(args.settings).parent / settings.model_zoo.snapshot)
+    if snapshot is None:
+        print("mifa zoo check: " + "; ".join(notes), file=sys.stderr)
+        return 1
+    catalogue = load_catalogue(Path(args.datasets))
+    _, problems = link_datasets(catalogue.datasets, snapshot)
+    ours = [p for p in problems if p.path.startswith("study.") and p.severity == "error"]
+    print(f"dataset -> model: {len(ours)} dangling reference(s) in the catalogue's manifests")
+    for p in ours:
+        print(f"  {p.file}:{p.line} {p.path}: {p.message}")
+    resolver = Resolver(snapshot)
+    broken = []
+    for item in snapshot.items:
+        if item.training_data is None:
+            continue
+        resolution = resolver.resolve(item.training_data, expected_type="dataset", links=item.links)
+        if resolution.kind not in ("nickname", "alias") or resolution.wrong_type:
+            hint = (f"; did you mean {resolution.suggestions[0]}?"
+                    if resolution.suggestions and "did you mean" not in resolution.note else "")
+            broken.append(f"  {item.id}: training_data '{item.training_data}' is {resolution.kind}"
+                          f"{' (' + resolution.note + ')' if resolution.note else ''}{hint}")
+    print(f"model -> dataset: {len(broken)} of "
+          f"{sum(1 for i in snapshot.items if i.training_data)} training-data references do not "
+          "resolve exactly in the model zoo (its data, reported for information)")
+    for line in broken:
+        print(line)
+    return 1 if ours else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mifa", description="MIFA Catalogue tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -173,6 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)
         command.set_defaults(run=run)
+
+    zoo = sub.add_parser("zoo", help="the BioImage Model Zoo snapshot: sync it, check links")
+    zoo_sub = zoo.add_subparsers(dest="zoo_command", required=True, metavar="COMMAND")
+    zoo_sync = zoo_sub.add_parser("sync", help="read the model-zoo index and write the snapshot")
+    zoo_sync.add_argument("--source", help="base URL or local mirror folder (default: from settings)")
+    zoo_sync.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    zoo_sync.set_defaults(run=_zoo_sync)
+    zoo_check = zoo_sub.add_parser("check", help="report dangling links in both directions")
+    zoo_check.add_argument("--datasets", default="datasets")
+    zoo_check.set_defaults(run=_zoo_check)
+    for command in (zoo_sync, zoo_check):
+        command.add_argument("--settings", default=str(DEFAULT_SETTINGS))
 
     imp = sub.add_parser("import", help="convert upstream metadata into a manifest")
     imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")

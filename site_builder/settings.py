@@ -24,6 +24,15 @@ class Maintainer(MifaModel):
     """GitHub user or organisation name."""
 
 
+class ModelZoo(MifaModel):
+    """Where the BioImage Model Zoo collection is read from, and where its snapshot is kept."""
+
+    source: str = "https://bioimage-io.github.io/collection"
+    """Base URL of the collection's static index and reports (or a local mirror folder)."""
+    snapshot: str = "bioimageio-snapshot.json"
+    """Snapshot file, relative to the catalogue folder; builds read only this file."""
+
+
 class Settings(MifaModel):
     """Site-wide settings: title, description, address, repository, maintainers."""
 
@@ -37,6 +46,8 @@ class Settings(MifaModel):
     """The catalogue's git repository (https://github.com/owner/name)."""
     maintainers: list[Maintainer] = Field(default_factory=list)
     """Who looks after the catalogue."""
+    model_zoo: ModelZoo = Field(default_factory=ModelZoo)
+    """The BioImage Model Zoo index: source and snapshot."""
 
 
 def load_settings(path: Path = DEFAULT_SETTINGS) -> tuple[Settings | None, list[Problem]]:

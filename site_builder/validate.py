@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalogue import MANIFEST_SUFFIXES, dataset_folders, display_name, load_catalogue, manifest_files
+from .catalogue import (
+    MANIFEST_SUFFIXES,
+    Catalogue,
+    dataset_folders,
+    display_name,
+    load_catalogue,
+    manifest_files,
+)
 from .loader import load_manifest
 from .problems import Problem, Report, Severity
 
@@ -50,4 +57,17 @@ def validate_paths(paths: Iterable[Path]) -> Report:
         catalogue = load_catalogue(Path("."), only=folders)
         report.files_checked += catalogue.report.files_checked
         report.extend(catalogue.report.problems)
+        report.extend(_zoo_problems(catalogue))
     return report
+
+
+def _zoo_problems(catalogue: Catalogue) -> list[Problem]:
+    """Model-zoo references checked against the catalogue's snapshot (a warning if there is none)."""
+    from .settings import DEFAULT_SETTINGS, load_settings
+    from .zoo.links import link_datasets, open_snapshot
+
+    settings, _ = load_settings(DEFAULT_SETTINGS)
+    if settings is None:
+        return []
+    snapshot, _notes = open_snapshot(DEFAULT_SETTINGS.parent / settings.model_zoo.snapshot)
+    return link_datasets(catalogue.datasets, snapshot)[1]

@@ -115,3 +115,5 @@ class Study(MifaModel):
     """Accession of the dataset in its archive, e.g. S-BIAD634 or EMPIAR-11658."""
     data_url: Url | None = recommended()
     """Where the data can be downloaded or browsed (an https:// address)."""
+    bioimageio_id: ModelReference | None = None
+    """This dataset's own id in the BioImage Model Zoo, if it is published there."""

@@ -23,6 +23,7 @@ from ..search.documents import SearchDocument, search_document
 from ..search.related import related_datasets
 from ..settings import Settings
 from ..vocabularies import AnnotationType, annotation_type_terms, source_indicator_descriptions
+from ..zoo.links import ZooLinks
 from .badges import Badge, badges_for, licence_badge
 from .facts import QuickFacts, quick_facts, type_label
 
@@ -132,7 +133,7 @@ class SitePlan:
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings,
-               thumbnails: dict[str, list[ThumbView]] | None = None) -> SitePlan:
+               thumbnails: dict[str, list[ThumbView]] | None = None, zoo: ZooLinks | None = None) -> SitePlan:
     """Every page of the site, every badge file it links to, and the search documents."""
     entries = dataset_entries(catalogue, thumbnails)
     people = collect_people(catalogue.datasets)
@@ -173,14 +174,17 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     ]
     for entry in entries:
         similar = [by_id[i] for i in related.get(entry.id, [])]
+        models = zoo.models.get(entry.id, []) if zoo is not None else []
         key = ":".join(["dataset", entry.fingerprint,
                         ",".join(f"{e.id}={e.fingerprint[:12]}" for e in similar),
-                        ",".join(t.digest for t in entry.thumbnails)])
+                        ",".join(t.digest for t in entry.thumbnails),
+                        hashlib.sha256(repr(models).encode()).hexdigest()[:12]])
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
-                          manifest=entry.latest, canonical=True, related=similar))
+                          manifest=entry.latest, canonical=True, related=similar, models=models))
         for manifest in entry.versions:
             pages.append(page(f"{entry.url(manifest.version.version)}index.html", "dataset.html", key,
-                              entry=entry, manifest=manifest, canonical=False, related=similar))
+                              entry=entry, manifest=manifest, canonical=False, related=similar,
+                              models=models))
         for newer, diff in entry.diffs.items():
             pages.append(page(f"{entry.diff_url(newer)}index.html", "diff.html", "diff:" + entry.fingerprint,
                               entry=entry, diff=diff,
@@ -189,6 +193,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     pages += _annotation_type_pages(entries, page)
     pages += _licence_pages(entries, page)
     pages += _people_pages(people, page)
+    pages.append(_models_page(zoo, by_id, page))
     badges = {b.filename: b for e in entries for b in e.badges}
     for spdx_id in _licences_in_use(entries):
         badge = licence_badge(spdx_id)
@@ -227,6 +232,23 @@ def _licence_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:
         pages.append(page(f"licences/{info.spdx_id}/index.html", "licence.html", licence=info,
                           badge=licence_badge(info.spdx_id), entries=by_licence[info.spdx_id]))
     return pages
+
+
+def _models_page(zoo: ZooLinks | None, by_id: dict[str, DatasetEntry], page: Any) -> Page:
+    """Every model linked to a catalogue dataset, with its datasets."""
+    rows = []
+    if zoo is not None:
+        items = {link.item.id: link.item for links in zoo.models.values() for link in links if link.item}
+        for model_id in sorted(items):
+            datasets = [by_id[d] for d in zoo.datasets_of_model.get(model_id, []) if d in by_id]
+            rows.append((items[model_id], datasets))
+    shown = zoo.models if zoo is not None else {}
+    external = sorted({(link.reference, dataset_id) for dataset_id, links in shown.items()
+                       for link in links if link.item is None and dataset_id in by_id})
+    result: Page = page("models/index.html", "models.html", rows=rows,
+                        external=[(reference, by_id[d]) for reference, d in external],
+                        snapshot=zoo.snapshot if zoo else None)
+    return result
 
 
 def _people_pages(people: list[Person], page: Any) -> list[Page]:
