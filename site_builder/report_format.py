@@ -7,8 +7,10 @@ The JSON shape is stable (`schema_version` 1) and is documented in
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from itertools import groupby
 
+from .diff import VersionDiff
 from .problems import Problem, Report, Severity
 
 JSON_SCHEMA_VERSION = 1
@@ -88,4 +90,39 @@ def github_command(problem: Problem) -> str:
 def format_github(report: Report) -> str:
     lines = [github_command(p) for p in report.sorted()]
     lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(report: Report, diffs: Sequence[tuple[str, VersionDiff]] = ()) -> str:
+    """A pull-request job summary: each problem with its fix, then what each new version changes."""
+    errors, warnings = len(report.errors), len(report.warnings)
+    verdict = "❌ fix the errors below" if errors else "✅ ready for review"
+    lines = [f"## MIFA manifest check: {verdict}", "", summary_line(report) + ".", ""]
+    for file, group in groupby(report.sorted(), key=lambda p: p.file):
+        lines += [f"### `{file}`", "", "| | line | field | problem | what to write |", "|---|---|---|---|---|"]
+        for p in group:
+            icon = "❌" if p.severity is Severity.ERROR else "⚠️"
+            lines.append(f"| {icon} | {p.line} | `{_cell(p.path) or '-'}` | {_cell(p.message)} | {_cell(p.hint)} |")
+        lines.append("")
+    if not errors and not warnings:
+        lines += ["No problems found.", ""]
+    for dataset_id, diff in diffs:
+        lines += [f"### What version {diff.new_version} of `{dataset_id}` changes (from {diff.old_version})", ""]
+        lines += [f"- {phrase}" for phrase in diff.summary]
+        credit = diff.credit
+        lines.append("- credit preserved" if credit.preserved
+                     else f"- ❌ credit dropped: {', '.join(credit.dropped)}")
+        if diff.changes:
+            lines += ["", "| field | change | before | after |", "|---|---|---|---|"]
+            for change in diff.changes[:60]:
+                old = "" if change.old is None else _cell(str(change.old))[:120]
+                new = "" if change.new is None else _cell(str(change.new))[:120]
+                lines.append(f"| `{_cell(change.path)}` | {change.kind} | {old} | {new} |")
+            if len(diff.changes) > 60:
+                lines.append(f"| … | {len(diff.changes) - 60} more changes | | |")
+        lines.append("")
     return "\n".join(lines) + "\n"

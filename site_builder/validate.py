@@ -14,6 +14,7 @@ from .catalogue import (
     manifest_files,
 )
 from .loader import load_manifest
+from .diff import VersionDiff
 from .problems import Problem, Report, Severity
 
 
@@ -71,3 +72,30 @@ def _zoo_problems(catalogue: Catalogue) -> list[Problem]:
         return []
     snapshot, _notes = open_snapshot(DEFAULT_SETTINGS.parent / settings.model_zoo.snapshot)
     return link_datasets(catalogue.datasets, snapshot)[1]
+
+
+def dataset_folders_in(paths: Iterable[Path]) -> list[Path]:
+    """The dataset folders that validating `paths` checks with their version chains."""
+    folders: set[Path] = set()
+    for path in paths:
+        if path.is_dir() and not _is_dataset_folder(path):
+            folders.update(dataset_folders(path))
+        elif path.is_dir() and path.resolve().parent.name == "datasets":
+            folders.add(path)
+        elif path.is_file() and _in_catalogue(path):
+            folders.add(path.parent)
+    return sorted(folders)
+
+
+def new_version_diffs(folders: Iterable[Path]) -> list[tuple[str, VersionDiff]]:
+    """For each dataset folder, what its newest version changes from the one it follows."""
+    from .catalogue import load_dataset
+    from .diff import diff_manifests
+
+    diffs = []
+    for folder in folders:
+        dataset, _ = load_dataset(folder)
+        versions = dataset.manifests
+        if len(versions) >= 2 and versions[-1].version.previous_version == versions[-2].version.version:
+            diffs.append((dataset.id, diff_manifests(versions[-2], versions[-1])))
+    return diffs

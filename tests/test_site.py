@@ -280,3 +280,11 @@ def test_pages_are_accessible_landmarks(site: Path) -> None:
         assert all(img.get("alt") for img in page.select("img"))
         assert not page.select("link[href^='http'], script[src^='http'], img[src^='http']"), \
             "no request to another host"
+
+
+def test_dataset_page_links_to_a_prefilled_improvement_issue(site: Path) -> None:
+    page = soup(site, "datasets/kromp/1.0/index.html")
+    link = page.select_one("p.improve a")
+    assert link is not None and text(link) == "Propose an improvement or report a problem"
+    assert link["href"] == ("https://github.com/mifa-catalogue/catalogue/issues/new?template=improve-dataset.yml"
+                            "&dataset=kromp&version=1.0&title=%5Bkromp%201.0%5D%20")
