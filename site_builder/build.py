@@ -23,6 +23,7 @@ from .render.templating import TEMPLATES, make_environment
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
+from .git_changes import dataset_dates
 from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]
@@ -137,7 +138,8 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
     if strict and report.warnings:
         return BuildResult(report, published=False)
-    plan = plan_pages(catalogue, settings, thumbnails, zoo)
+    dates = dataset_dates(datasets.resolve().parent, datasets)
+    plan = plan_pages(catalogue, settings, thumbnails, zoo, dates)
     pages = plan.pages
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     env = make_environment(override_dir)

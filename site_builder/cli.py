@@ -27,12 +27,28 @@ class UsageError(Exception):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .report_format import format_github, format_human, format_json
-    from .validate import validate_paths
+    from .report_format import format_github, format_human, format_json, format_markdown
+    from .validate import dataset_folders_in, new_version_diffs, validate_paths
 
-    paths = [Path(p) for p in args.paths] or [Path("datasets")]
-    report = validate_paths(paths)
-    if args.format == "json":
+    if args.changed_since is not None:
+        from .git_changes import GitError, changed_files, validate_changes
+
+        if args.paths:
+            raise UsageError("give either paths or --changed-since, not both")
+        try:
+            report = validate_changes(args.changed_since)
+            touched = sorted({Path(c.path).parent for c in changed_files(args.changed_since)
+                              if c.status != "D" and c.path.startswith("datasets/")
+                              and c.path.endswith((".yaml", ".yml")) and Path(c.path).parent.is_dir()})
+        except GitError as exc:
+            raise UsageError(str(exc)) from exc
+    else:
+        paths = [Path(p) for p in args.paths] or [Path("datasets")]
+        report = validate_paths(paths)
+        touched = dataset_folders_in(paths) if args.format == "markdown" else []
+    if args.format == "markdown":
+        sys.stdout.write(format_markdown(report, new_version_diffs(touched)))
+    elif args.format == "json":
         sys.stdout.write(format_json(report, strict=args.strict))
     elif args.format == "github":
         sys.stdout.write(format_github(report))
@@ -201,8 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH",
                           help="manifest files, dataset folders or a datasets/ folder "
                                "(default: datasets)")
-    validate.add_argument("--format", choices=("human", "json", "github"), default="human")
+    validate.add_argument("--format", choices=("human", "json", "github", "markdown"), default="human",
+                          help="markdown: a pull-request job summary, with what new versions change")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--changed-since", metavar="REF",
+                          help="pull-request check: validate only the datasets changed since the merge "
+                               "base with REF (e.g. origin/main), and refuse edits to published versions")
     validate.set_defaults(run=_validate)
 
     schema = sub.add_parser("schema", help="print the manifest JSON Schema (for editors)")

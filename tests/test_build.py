@@ -176,3 +176,28 @@ def test_serve_rebuilds_when_a_manifest_changes(datasets: Path, tmp_path: Path) 
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_dates_from_git_history_appear_on_the_page(tmp_path: Path) -> None:
+    import subprocess
+
+    datasets = write_catalogue(tmp_path, {"mosquito/1.0.yaml": MOSQUITO})
+
+    def git(*args: str, date: str = "2024-01-02T03:04:05+00:00") -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "HOME": str(tmp_path),
+               "GIT_CONFIG_NOSYSTEM": "1", "PATH": os.environ.get("PATH", "")}
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "add", "datasets")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "add")
+    (datasets / "mosquito" / "notes.txt").write_text("curation notes")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "add", "datasets")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "notes",
+        date="2024-03-04T05:06:07+00:00")
+    out = tmp_path / "_site"
+    assert build_site(datasets, out).published
+    page = BeautifulSoup((out / "datasets" / "mosquito" / "index.html").read_text(), "html.parser")
+    dates = page.select_one("p.dates")
+    assert dates is not None
+    assert dates.get_text() == "In the catalogue since 2024-01-02 · last changed 2024-03-04"

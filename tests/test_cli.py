@@ -147,3 +147,21 @@ def test_build_publishes_or_refuses(mifa: Mifa, catalogue: Writer, tmp_path: Pat
     assert "study.authors[0].orcid_id" in result.out
     assert result.err.strip() == "not built: 1 error in the catalogue; _site is unchanged"
     assert mifa("build", "--datasets", "nowhere").code == 2
+
+
+def test_markdown_summary_lists_problems_and_what_a_new_version_changes(mifa: Mifa,
+                                                                         catalogue: Writer) -> None:
+    newer = (MINIMAL.replace('version: "1.0"', 'version: "1.1"')
+             .replace("timestamp: 2024-05-01T10:00:00+00:00",
+                      'timestamp: 2024-06-01T10:00:00+00:00\n  previous_version: "1.0"\n'
+                      "  changes: Added keywords.")
+             .replace("  funding_statement:", "  keywords: [nuclei]\n  funding_statement:"))
+    catalogue({"nuclei/1.0.yaml": MINIMAL, "nuclei/1.1.yaml": newer})
+    result = mifa("validate", "--format", "markdown", "datasets/nuclei")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "## MIFA manifest check: ✅ ready for review"
+    assert "### `datasets/nuclei/1.0.yaml`" in lines
+    assert "### What version 1.1 of `nuclei` changes (from 1.0)" in lines
+    assert "- +1 keyword" in lines and "- credit preserved" in lines
+    assert "| `study.keywords` | added |  | nuclei |" in lines

@@ -69,6 +69,13 @@ class DatasetEntry:
     """Diff into each version from the one before it, keyed by the newer label."""
     thumbnails: list[ThumbView] = field(default_factory=list)
     """Example images of the latest version, with annotations drawn."""
+    git_dates: tuple[str, str] | None = None
+    """(first added, last changed) from the repository's history, when it is available."""
+
+    @property
+    def sort_added(self) -> str:
+        """When the dataset joined the catalogue: git history, else its first version's time."""
+        return self.git_dates[0] if self.git_dates else self.added.isoformat()
 
     @property
     def latest(self) -> Manifest:
@@ -133,9 +140,12 @@ class SitePlan:
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings,
-               thumbnails: dict[str, list[ThumbView]] | None = None, zoo: ZooLinks | None = None) -> SitePlan:
+               thumbnails: dict[str, list[ThumbView]] | None = None, zoo: ZooLinks | None = None,
+               dates: dict[str, tuple[str, str]] | None = None) -> SitePlan:
     """Every page of the site, every badge file it links to, and the search documents."""
     entries = dataset_entries(catalogue, thumbnails)
+    for entry in entries:
+        entry.git_dates = (dates or {}).get(entry.id)
     people = collect_people(catalogue.datasets)
     documents = [search_document(e.id, e.latest, e.thumbnails[0].card if e.thumbnails else None)
                  for e in entries]
@@ -165,7 +175,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     newest_versions = sorted(((m, e) for e in entries for m in e.versions),
                              key=lambda pair: (pair[0].version.timestamp, pair[1].id), reverse=True)
     pages = [
-        page("index.html", "home.html", newest=sorted(entries, key=lambda e: (e.added, e.id),
+        page("index.html", "home.html", newest=sorted(entries, key=lambda e: (e.sort_added, e.id),
                                                        reverse=True)[:6],
              newest_versions=newest_versions[:8]),
         page("datasets/index.html", "browse.html", entries=entries),
@@ -177,7 +187,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         models = zoo.models.get(entry.id, []) if zoo is not None else []
         key = ":".join(["dataset", entry.fingerprint,
                         ",".join(f"{e.id}={e.fingerprint[:12]}" for e in similar),
-                        ",".join(t.digest for t in entry.thumbnails),
+                        ",".join(t.digest for t in entry.thumbnails), repr(entry.git_dates),
                         hashlib.sha256(repr(models).encode()).hexdigest()[:12]])
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True, related=similar, models=models))
