@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
+from .git_changes import dataset_dates
 from .problems import Report, Severity
 from .render import output
 from .render.pages import ThumbView, plan_pages
@@ -23,7 +24,6 @@ from .render.templating import TEMPLATES, make_environment
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
-from .git_changes import dataset_dates
 from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]

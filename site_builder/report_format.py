@@ -103,15 +103,18 @@ def format_markdown(report: Report, diffs: Sequence[tuple[str, VersionDiff]] = (
     verdict = "❌ fix the errors below" if errors else "✅ ready for review"
     lines = [f"## MIFA manifest check: {verdict}", "", summary_line(report) + ".", ""]
     for file, group in groupby(report.sorted(), key=lambda p: p.file):
-        lines += [f"### `{file}`", "", "| | line | field | problem | what to write |", "|---|---|---|---|---|"]
+        lines += [f"### `{file}`", "", "| | line | field | problem | what to write |",
+                  "|---|---|---|---|---|"]
         for p in group:
             icon = "❌" if p.severity is Severity.ERROR else "⚠️"
-            lines.append(f"| {icon} | {p.line} | `{_cell(p.path) or '-'}` | {_cell(p.message)} | {_cell(p.hint)} |")
+            where = _cell(p.path) or "-"
+            lines.append(f"| {icon} | {p.line} | `{where}` | {_cell(p.message)} | {_cell(p.hint)} |")
         lines.append("")
     if not errors and not warnings:
         lines += ["No problems found.", ""]
     for dataset_id, diff in diffs:
-        lines += [f"### What version {diff.new_version} of `{dataset_id}` changes (from {diff.old_version})", ""]
+        title = f"What version {diff.new_version} of `{dataset_id}` changes (from {diff.old_version})"
+        lines += [f"### {title}", ""]
         lines += [f"- {phrase}" for phrase in diff.summary]
         credit = diff.credit
         lines.append("- credit preserved" if credit.preserved

@@ -13,8 +13,8 @@ from .catalogue import (
     load_catalogue,
     manifest_files,
 )
-from .loader import load_manifest
 from .diff import VersionDiff
+from .loader import load_manifest
 from .problems import Problem, Report, Severity
 
 
