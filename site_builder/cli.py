@@ -207,6 +207,18 @@ def _zoo_check(args: argparse.Namespace) -> int:
     return 1 if ours else 0
 
 
+def _links_check(args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue
+    from .linkcheck import check_links, collect_links, rot_report
+
+    if not Path(args.datasets).is_dir():
+        raise UsageError(f"{args.datasets}: no such folder")
+    uses = collect_links(load_catalogue(Path(args.datasets)).datasets)
+    results = check_links(uses, timeout=args.timeout)
+    sys.stdout.write(rot_report(uses, results))
+    return 0 if all(r.ok for r in results.values()) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mifa", description="MIFA Catalogue tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -265,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     zoo_check.set_defaults(run=_zoo_check)
     for command in (zoo_sync, zoo_check):
         command.add_argument("--settings", default=str(DEFAULT_SETTINGS))
+
+    links = sub.add_parser("links", help="external links in the manifests")
+    links_sub = links.add_subparsers(dest="links_command", required=True, metavar="COMMAND")
+    links_check = links_sub.add_parser("check", help="report links that no longer answer (needs network)")
+    links_check.add_argument("--datasets", default="datasets")
+    links_check.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    links_check.set_defaults(run=_links_check)
 
     imp = sub.add_parser("import", help="convert upstream metadata into a manifest")
     imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
