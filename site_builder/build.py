@@ -160,6 +160,8 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
         staged.write("assets/lunr.js", LUNR_JS.read_bytes())
         for path, data in sorted(thumbnail_files.items()):
             staged.write(path, data)
+        for path, data in sorted(plan.files.items()):
+            staged.write(path, data)
         for path, data in sorted(cached_search_files(plan.search_documents, cache).items()):
             staged.write(path, data)
         stats = output.commit(staged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -137,7 +138,12 @@ def test_no_submitted_markup_or_script_reaches_any_page(tmp_path: Path) -> None:
     for path in pages:
         page = BeautifulSoup(path.read_text(), "html.parser")
         own_script = "../" * path.relative_to(out).as_posix().count("/") + "assets/search.js"
-        scripts = [s for s in page.select("script") if s.get("src") != own_script]
+        for data in page.select("script[type='application/ld+json']"):
+            text_ = data.string or ""
+            assert "</" not in text_ and "<" not in text_, path  # escaped as \u003c
+            json.loads(text_)  # structured data, never markup
+        scripts = [s for s in page.select("script") if s.get("src") != own_script
+                   and s.get("type") != "application/ld+json"]
         assert scripts == [], path  # only the site's own search client
         assert page.select("iframe, svg, body [style], object, embed") == [], path
         for element in page.find_all(True):

@@ -70,7 +70,8 @@ def test_display_chunks_and_facets(site: Path) -> None:
     assert isinstance(manifest, dict)
     rows = read(site, manifest["chunks"][0])
     assert isinstance(rows, list)
-    title, url, badges, types, snippet, thumbnail = rows[1]
+    title, url, badges, types, snippet, thumbnail, score = rows[1]
+    assert 0 < score <= 100
     assert thumbnail is None
     assert (title, url, types) == ("Nuclei of neuroblastoma tumour touch imprints", "datasets/kromp/",
                                    ["Segmentation masks"])
@@ -78,7 +79,7 @@ def test_display_chunks_and_facets(site: Path) -> None:
                       ["annotations-CC-BY-4.0.svg", "Annotations licence: CC-BY-4.0 (attribution)"]]
     assert snippet.startswith("Fluorescence images of cell nuclei, with expert masks")
     facets = {f["name"]: f for f in read(site, manifest["facets"])}  # type: ignore[union-attr]
-    assert list(facets) == ["type", "method", "organism", "licence", "format", "year"]
+    assert list(facets) == ["completeness", "type", "method", "organism", "licence", "format", "year"]
     licence = facets["licence"]
     assert licence["values"] == ["CC-BY-4.0", "CC-BY-NC-4.0", "CC0-1.0"]
     assert [sorted(licence["values"][i] for i in doc) for doc in licence["docs"]] == [

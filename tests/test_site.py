@@ -288,3 +288,39 @@ def test_dataset_page_links_to_a_prefilled_improvement_issue(site: Path) -> None
     assert link is not None and text(link) == "Propose an improvement or report a problem"
     assert link["href"] == ("https://github.com/mifa-catalogue/catalogue/issues/new?template=improve-dataset.yml"
                             "&dataset=kromp&version=1.0&title=%5Bkromp%201.0%5D%20")
+
+
+def test_dataset_page_carries_structured_data_citation_and_score(site: Path) -> None:
+    import json
+
+    page = soup(site, "datasets/kromp/1.1/index.html")
+    data = json.loads(page.select_one("script[type='application/ld+json']").string or "")
+    assert data["@type"] == "Dataset" and data["version"] == "1.1"
+    assert {"@id": "https://orcid.org/0000-0002-1825-0097"}.items() <= data["creator"][0].items()
+    assert data["isBasedOn"].endswith("/datasets/kromp/1.0/")
+    cite = page.select_one("section.cite")
+    assert text(cite.select_one("pre")).startswith("@misc{kromp_1.1,")
+    assert [a["href"] for a in cite.select("a")][:3] == ["citation.bib", "citation.ris", "citation.cff"]
+    assert (site / "datasets" / "kromp" / "1.1" / "croissant.json").is_file()
+    score = page.select_one("p.completeness a.score")
+    assert score is not None and text(score).startswith("MIFA completeness ")
+    assert score["href"] == "../../../completeness/index.html"
+
+
+def test_completeness_page_lists_what_is_missing(site: Path) -> None:
+    page = soup(site, "completeness/index.html")
+    rows = {text(row.th): row for row in page.select("#missing-title ~ table tbody tr")}
+    assert "study.publications" in rows
+    assert [a["href"] for a in rows["study.publications"].select("a")] == ["../datasets/mosquito/index.html"]
+
+
+def test_sitemap_robots_and_feed(site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    urls = [e.text for e in ET.parse(site / "sitemap.xml").getroot()
+            .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/mifa-catalogue/datasets/kromp/1.1/" in urls
+    assert "Sitemap: https://example.org/mifa-catalogue/sitemap.xml" in (site / "robots.txt").read_text()
+    feed = ET.parse(site / "feed.xml").getroot()
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Nuclei of neuroblastoma tumour touch imprints, version 1.1" in titles

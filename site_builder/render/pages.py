@@ -7,17 +7,32 @@ loaded catalogue, through the objects built here (mkdocs' gather-then-render).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from markupsafe import Markup
+
 from ..catalogue import Catalogue
+from ..completeness import completeness, most_often_missing
 from ..credits import Person, collect_people
 from ..diff import VersionDiff, diff_manifests
 from ..licences import licence_info
 from ..model import Manifest
+from ..outputs import (
+    api_files,
+    atom_feed,
+    bibtex,
+    citation_cff,
+    croissant,
+    dataset_jsonld,
+    ris,
+    robots,
+    sitemap,
+)
 from ..people import person_key
 from ..search.documents import SearchDocument, search_document
 from ..search.related import related_datasets
@@ -137,6 +152,32 @@ class SitePlan:
     pages: list[Page]
     badges: list[Badge]
     search_documents: list[SearchDocument]
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Machine-readable outputs: JSON API, Croissant, citations, sitemap, feed."""
+
+
+def _json_ld_markup(data: dict[str, Any]) -> Markup:
+    """JSON-LD safe inside <script>: '<' is escaped, so no text can close the element."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+    return Markup(text)
+
+
+def machine_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLinks | None,
+                  settings: Settings, page_paths: list[str]) -> dict[str, bytes]:
+    """The API, per-version Croissant and citation files, the sitemap, robots.txt and the feed."""
+    files = dict(api_files(entries, people, zoo, settings))
+    for entry in entries:
+        for manifest in entry.versions:
+            base = f"{entry.url(manifest.version.version)}"
+            files[f"{base}croissant.json"] = (json.dumps(croissant(entry, manifest, settings), sort_keys=True,
+                                                         indent=1, ensure_ascii=False) + "\n").encode()
+            files[f"{base}citation.cff"] = citation_cff(entry, manifest, settings).encode()
+            files[f"{base}citation.bib"] = bibtex(entry, manifest, settings).encode()
+            files[f"{base}citation.ris"] = ris(entry, manifest, settings).encode()
+    files["sitemap.xml"] = sitemap(page_paths, settings)
+    files["robots.txt"] = robots(settings)
+    files["feed.xml"] = atom_feed(entries, settings)
+    return files
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings,
@@ -166,6 +207,9 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         "licence_badge": licence_badge,
         "badges_for": badges_for,
         "quick_facts": quick_facts,
+        "completeness": completeness,
+        "json_ld": lambda entry, manifest: _json_ld_markup(dataset_jsonld(entry, manifest, settings)),
+        "bibtex": lambda entry, manifest: bibtex(entry, manifest, settings),
         "indicators": source_indicator_descriptions(),
     }
 
@@ -203,12 +247,18 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     pages += _annotation_type_pages(entries, page)
     pages += _licence_pages(entries, page)
     pages += _people_pages(people, page)
+    pages.append(page("completeness/index.html", "completeness.html",
+                      missing=most_often_missing([(e.id, e.latest) for e in entries]),
+                      scores=sorted(((completeness(e.latest).score, e) for e in entries),
+                                    key=lambda pair: (pair[0], pair[1].id)),
+                      by_id=by_id))
     pages.append(_models_page(zoo, by_id, page))
     badges = {b.filename: b for e in entries for b in e.badges}
     for spdx_id in _licences_in_use(entries):
         badge = licence_badge(spdx_id)
         badges[badge.filename] = badge
-    return SitePlan(pages, [badges[name] for name in sorted(badges)], documents)
+    files = machine_files(entries, people, zoo, settings, [p.path for p in pages])
+    return SitePlan(pages, [badges[name] for name in sorted(badges)], documents, files)
 
 
 def _annotation_type_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:

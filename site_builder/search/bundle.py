@@ -65,7 +65,8 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         built = {"t": _shards(short, "t")}
         chunks = []
         for start in range(0, len(documents), CHUNK):
-            rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet, d.thumbnail]
+            rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet, d.thumbnail,
+                     d.score]
                     for d in documents[start:start + CHUNK]]
             data = _json(rows)
             path = _named("d/", str(start // CHUNK), data)
@@ -85,12 +86,16 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             path = _named(f"{folder}/", key, data)
             files[path] = data
             shards[folder][key] = path.removeprefix("search/")
+    score_data = _json([d.score for d in documents])
+    score_path = _named("", "scores", score_data)
+    files[score_path] = score_data
     facet_data = _json(facets)
     facet_path = _named("", "facets", facet_data)
     files[facet_path] = facet_data
     manifest = {"version": FORMAT_VERSION, "count": len(documents), "chunk": CHUNK,
                 "short": shards["t"], "text": shards["x"], "chunks": chunks,
                 "facets": facet_path.removeprefix("search/"),
+                "scores": score_path.removeprefix("search/"),
                 "fields": [f.name for f in SHORT_FIELDS]}
     files["search/manifest.json"] = _json(manifest)
     return files
@@ -101,7 +106,8 @@ def cached_search_files(documents: Sequence[SearchDocument], cache_dir: Path | N
     if cache_dir is None:
         return search_files(documents)
     key = hashlib.sha256(_json([[d.fields, d.facets, d.title, d.url, d.snippet, d.type_labels,
-                                  d.badges, d.thumbnail] for d in documents]) + str(FORMAT_VERSION).encode())
+                                  d.badges, d.thumbnail, d.score] for d in documents])
+                         + str(FORMAT_VERSION).encode())
     entry = cache_dir / f"search-{key.hexdigest()[:24]}.json"
     if entry.is_file():
         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..completeness import completeness
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
@@ -30,8 +31,8 @@ SHORT_FIELDS = (
 TEXT_FIELDS = (SearchField("description", 1),)
 """Full text, in shards fetched after the first results."""
 
-FACETS = (("type", "Annotation type"), ("method", "Imaging method"), ("organism", "Organism"),
-          ("licence", "Licence"), ("format", "Format"), ("year", "Year"))
+FACETS = (("completeness", "MIFA completeness"), ("type", "Annotation type"), ("method", "Imaging method"),
+          ("organism", "Organism"), ("licence", "Licence"), ("format", "Format"), ("year", "Year"))
 
 
 @cache
@@ -65,6 +66,8 @@ class SearchDocument:
     """(badge file name, alt text) pairs."""
     thumbnail: str | None = None
     """Site path of the card-size thumbnail, if the dataset has one."""
+    score: int = 0
+    """MIFA completeness score, 0-100."""
 
 
 def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None = None) -> SearchDocument:
@@ -102,7 +105,9 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         "description": study.description,
     }
     licences = tuple(dict.fromkeys([facts.image_licence, *facts.annotation_licences]))
+    score = completeness(manifest).score
     facets = {
+        "completeness": (_score_band(score),),
         "type": tuple(v.value for v in facts.annotation_types),
         "method": tuple(m.name for m in facts.imaging_methods),
         "organism": tuple(o.name for o in facts.organisms),
@@ -114,7 +119,15 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
     badges = tuple((b.filename, b.alt)
                    for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
-                          tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail)
+                          tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail, score)
+
+
+def _score_band(score: int) -> str:
+    """Completeness facet values that sort in a meaningful order."""
+    for floor, band in ((90, "90–100 %"), (70, "70–89 %"), (50, "50–69 %")):
+        if score >= floor:
+            return band
+    return "under 50 %"
 
 
 def facet_label(name: str, value: str) -> str:

@@ -33,6 +33,10 @@
     if (!cache.manifest) cache.manifest = fetchJSON("manifest.json");
     return cache.manifest;
   }
+  function scoreData() {
+    if (!cache.scores) cache.scores = manifest().then(function (m) { return fetchJSON(m.scores); });
+    return cache.scores;
+  }
   function facetData() {
     if (!cache.facets) cache.facets = manifest().then(function (m) { return fetchJSON(m.facets); });
     return cache.facets;
@@ -148,7 +152,8 @@
         loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
         return refs.map(function (r) {
           var row = byChunk[Math.floor(r / m.chunk)][r % m.chunk];
-          return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4], thumb: row[5] };
+          return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4], thumb: row[5],
+                   score: row[6] };
         });
       });
     });
@@ -189,15 +194,16 @@
   // ---- search page ---------------------------------------------------------------------
   function readState() {
     var params = new URLSearchParams(location.search);
-    var state = { q: params.get("q") || "", filters: {} };
+    var state = { q: params.get("q") || "", sort: params.get("sort") || "", filters: {} };
     params.forEach(function (value, key) {
-      if (key !== "q") (state.filters[key] = state.filters[key] || []).push(value);
+      if (key !== "q" && key !== "sort") (state.filters[key] = state.filters[key] || []).push(value);
     });
     return state;
   }
   function writeState(state, push) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
+    if (state.sort) params.set("sort", state.sort);
     Object.keys(state.filters).sort().forEach(function (k) {
       state.filters[k].forEach(function (v) { params.append(k, v); });
     });
@@ -265,10 +271,20 @@
             el("a", { "class": "result-link", href: ROOT + d.url + "index.html" },
                [el("span", { "class": "result-title", text: d.title })]),
             el("div", { "class": "result-meta" }, [el("span", { "class": "result-types", text: d.types.join(", ") })]
-              .concat([el("span", { "class": "badges" }, badges)])),
+              .concat([el("span", { "class": "badges" }, badges),
+                       el("span", { "class": "result-score", title: "MIFA completeness: share of required and recommended fields filled",
+                                    text: "MIFA " + d.score + "%" })])),
             markedText(d.snippet, current.matched)
           ])
         ]));
+      });
+    }
+    function sorted(refs) {
+      var how = state.sort || "relevance";
+      if (how === "title") return Promise.resolve(refs.slice().sort(function (a, b) { return a - b; }));
+      if (how !== "completeness") return Promise.resolve(refs);
+      return scoreData().then(function (scores) {
+        return refs.slice().sort(function (a, b) { return scores[b] - scores[a] || a - b; });
       });
     }
     function update(withText, keepPage) {
@@ -278,11 +294,16 @@
       // the first results appear first and the facets follow.
       var needFacets = !state.q || Object.keys(state.filters).length > 0;
       var facetsReady = facetData();
+      var all = [], facets = null;
       return Promise.all([search(state.q, withText), needFacets ? facetsReady : null]).then(function (res) {
-        if (mine !== run) return;
-        var facets = res[1];
-        var all = res[0].refs || (facets ? facets[0].docs.map(function (_, i) { return i; }) : []);
+        if (mine !== run) return null;
+        facets = res[1];
+        all = res[0].refs || (facets ? facets[0].docs.map(function (_, i) { return i; }) : []);
         current = { refs: facets ? filtered(all, facets, null) : all, matched: res[0].matched };
+        return sorted(current.refs);
+      }).then(function (refs) {
+        if (mine !== run || refs === null) return;
+        current.refs = refs;
         if (facets) renderFacets(facets, all);
         else facetsReady.then(function (f) { if (mine === run) renderFacets(f, all); });
         status.textContent = plural(current.refs.length) + (state.q ? " for \u201c" + state.q + "\u201d" : "");
@@ -296,7 +317,16 @@
         status.textContent = "Search failed: " + error.message;
       });
     }
+    var sortBox = document.getElementById("search-sort");
     input.value = state.q;
+    if (sortBox) {
+      sortBox.value = state.sort || "relevance";
+      sortBox.addEventListener("change", function () {
+        state.sort = sortBox.value === "relevance" ? "" : sortBox.value;
+        writeState(state, true);
+        update(false);
+      });
+    }
     input.addEventListener("input", function () {
       state.q = input.value;
       writeState(state, false);
@@ -305,7 +335,11 @@
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; writeState(state, true); update(false); });
     more.addEventListener("click", function () { shown += PAGE; update(true, true); });
-    window.addEventListener("popstate", function () { state = readState(); input.value = state.q; update(false); });
+    window.addEventListener("popstate", function () {
+      state = readState(); input.value = state.q;
+      if (sortBox) sortBox.value = state.sort || "relevance";
+      update(false);
+    });
     update(false);
   }
 
