@@ -1,0 +1,66 @@
+"""The bundled catalogue's machine-readable files, read back as their consumers would."""
+
+from __future__ import annotations
+
+import json
+import socket
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mlcroissant as mlc  # type: ignore[import-untyped]
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from site_builder.build import build_site
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundled") / "_site"
+    assert build_site(REPO / "datasets", out).published
+    return out
+
+
+def test_every_json_ld_block_parses(site: Path) -> None:
+    blocks = 0
+    for page in sorted((site / "datasets").rglob("index.html")):
+        for script in BeautifulSoup(page.read_text(), "html.parser").select(
+                "script[type='application/ld+json']"):
+            data = json.loads(script.string or "")
+            assert data["@type"] == "Dataset" and data["name"], page
+            blocks += 1
+    assert blocks >= 18  # a latest page and a page per version for each dataset
+
+
+def test_every_croissant_file_validates_offline(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("mlcroissant tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    files = sorted((site / "datasets").rglob("croissant.json"))
+    assert len(files) == 10
+    for path in files:
+        dataset = mlc.Dataset(jsonld=json.loads(path.read_text()))
+        assert not dataset.metadata.ctx.issues.errors, (path, dataset.metadata.ctx.issues.report())
+
+
+def test_every_citation_file_reads_back(site: Path) -> None:
+    for cff in sorted((site / "datasets").rglob("citation.cff")):
+        data = yaml.safe_load(cff.read_text())
+        assert data["cff-version"] == "1.2.0" and data["authors"] and data["title"], cff
+        bib = (cff.parent / "citation.bib").read_text()
+        assert bib.startswith("@misc{") and bib.count("{") == bib.count("}"), cff
+        ris = (cff.parent / "citation.ris").read_text().strip().splitlines()
+        assert ris[0].startswith("TY  - ") and ris[-1].startswith("ER  -"), cff
+
+
+def test_sitemap_and_feed_parse(site: Path) -> None:
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    locations = [e.text or "" for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locations) >= 90 and all(loc.startswith("https://") for loc in locations)
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 10
