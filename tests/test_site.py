@@ -324,3 +324,12 @@ def test_sitemap_robots_and_feed(site: Path) -> None:
     feed = ET.parse(site / "feed.xml").getroot()
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
     assert "Nuclei of neuroblastoma tumour touch imprints, version 1.1" in titles
+
+
+def test_pages_forbid_inline_and_foreign_script(site: Path) -> None:
+    for page_path in ("index.html", "datasets/kromp/index.html", "search/index.html"):
+        meta = soup(site, page_path).select_one("meta[http-equiv='Content-Security-Policy']")
+        assert meta is not None
+        policy = dict(part.strip().split(" ", 1) for part in str(meta["content"]).split(";"))
+        assert policy["script-src"] == "'self'" and policy["object-src"] == "'none'"
+        assert "unsafe-inline" not in str(meta["content"])
