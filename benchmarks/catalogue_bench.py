@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_synthetic_catalogue  # noqa: E402
+from synthetic import write_synthetic_catalogue
 
-from site_builder.build import build_site  # noqa: E402
-from site_builder.catalogue import load_catalogue  # noqa: E402
-from site_builder.validate import validate_paths  # noqa: E402
+from site_builder.build import build_site
+from site_builder.catalogue import load_catalogue
+from site_builder.validate import validate_paths
 
 
 def _size(folder: Path) -> int:
