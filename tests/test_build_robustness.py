@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -78,7 +77,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
     new_site = hashes(reference)
     out = tmp_path / "site" / "_site"
     rng = random.Random(20240501)
-    delays = sorted(rng.uniform(0, build_time * 1.2) for _ in range(8))
+    delays = sorted(rng.uniform(0, build_time * 1.6) for _ in range(8))
     outcomes = []
     for delay in delays:
         # A normal build first: it also has to repair whatever the previous kill left.
@@ -94,7 +93,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
         try:
             process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
-            tree = subprocess.run(["ps", "-ef", "--forest"], capture_output=True, text=True).stdout
+            tree = subprocess.run(["ps", "-eo", "pid,ppid,stat,etime,args"], capture_output=True,
+                                  text=True).stdout
+            tree = "\n".join(line for line in tree.splitlines() if "git" in line or "python" in line)
             raise AssertionError(f"pid {process.pid} {process.poll()}\n{tree}") from None
         if not out.exists():
             # Killed between the two renames of the swap (a window of two system calls): the old
@@ -164,4 +165,3 @@ def test_a_build_writes_only_its_site_and_its_cache(tmp_path: Path) -> None:
         assert stray == []
         assert before <= snapshot(tmp_path)  # nothing of the catalogue was removed either
     assert (out / "thumbnails" / "cells" / "1-card.webp").is_file()
-    shutil.rmtree(out)

@@ -19,8 +19,10 @@ from site_builder.yaml_loader import parse_yaml
 COMPLETE = (Path(__file__).resolve().parent / "fixtures" / "valid" / "complete.yaml").read_text(
     encoding="utf-8")
 
-FUZZ = settings(deadline=None, derandomize=True, max_examples=200, database=None,
+FUZZ = settings(deadline=None, derandomize=True, max_examples=100, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CHEAP = settings(FUZZ, max_examples=250)
+
 
 MANIFEST_KEYS = [
     "study", "title", "description", "keywords", "authors", "author_first_name", "author_last_name",
@@ -43,7 +45,7 @@ scalars = st.one_of(
 json_like = st.recursive(
     scalars,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=6),
-    max_leaves=40,
+    max_leaves=25,
 )
 
 
@@ -58,7 +60,7 @@ def assert_located(result: LoadedManifest, name: str = "<manifest>") -> None:
         assert result.problems, "an invalid manifest must say why"
 
 
-@FUZZ
+@CHEAP
 @given(st.binary(max_size=600))
 def test_parse_yaml_never_raises_on_any_bytes(raw: bytes) -> None:
     doc, problems = parse_yaml(raw, "f.yaml")
@@ -79,7 +81,7 @@ yamlish = st.lists(
 ).map("".join)
 
 
-@FUZZ
+@CHEAP
 @given(st.one_of(st.text(max_size=400), yamlish))
 def test_validate_text_never_raises_on_any_text(text: str) -> None:
     assert_located(validate_text(text))
@@ -167,7 +169,7 @@ def test_deleting_keys_never_raises(paths: list[tuple[Any, ...]]) -> None:
 LINES = COMPLETE.splitlines(keepends=True)
 
 
-@FUZZ
+@CHEAP
 @given(st.lists(st.tuples(st.sampled_from(["dup", "del", "swap", "cut", "indent", "insert"]),
                           st.integers(0, len(LINES) - 1), st.integers(0, 80),
                           st.text(max_size=8)), min_size=1, max_size=4))
@@ -194,7 +196,7 @@ def test_line_mutations_never_raise(edits: list[tuple[str, int, int, str]]) -> N
     assert_located(validate_text("".join(lines)))
 
 
-@FUZZ
+@settings(FUZZ, max_examples=80)
 @given(st.sampled_from([p for p in PATHS if not isinstance(p[-1], int)]),
        st.sampled_from(["1.0", "1.10", "2", 1.1, 10, True, None, "yes", "2024-05-01", [], {}, "x" * 300]))
 def test_version_like_values_anywhere_never_raise(path: tuple[Any, ...], value: Any) -> None:
