@@ -12,23 +12,24 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel
 
 from .errors import field_doc
-from .model import AnnotationSet, Author, Manifest, PixelSize, Study, Version
+from .model import AnnotationSet, Manifest, PixelSize, Study, Version
 from .model.base import (
     RECOMMENDED,
     field_keys,
     field_level,
     is_list_annotation,
     is_missing,
-    unwrap_optional,
+    item_annotation,
+    nested_model,
 )
 from .model.types import Warns
 from .problems import Path_, Problem, Severity, format_path
-from .vocabularies import AnnotationType, is_annotator_role, match_annotation_type
+from .vocabularies import AnnotationType, match_annotation_type
 from .yaml_loader import YamlDocument
 
 Rule = Callable[[YamlDocument, dict[str, Any], Path_], Iterator[Problem]]
@@ -124,14 +125,9 @@ def _walk(doc: YamlDocument, model: type[BaseModel], raw: dict[str, Any],
 
 def _field_parts(annotation: Any, metadata: list[Any]) -> tuple[list[Warns], type[BaseModel] | None]:
     """The Warns markers and nested model of a field, looking through Optional and list."""
-    found = [m for m in metadata if isinstance(m, Warns)]
-    inner = unwrap_optional(annotation)
-    if is_list_annotation(inner):
-        inner = get_args(unwrap_optional(inner))[0]
-    found += [m for m in getattr(inner, "__metadata__", ()) if isinstance(m, Warns)]
-    base = get_args(inner)[0] if hasattr(inner, "__metadata__") else inner
-    model = base if isinstance(base, type) and issubclass(base, BaseModel) else None
-    return found, model
+    item = item_annotation(annotation)
+    found = [m for m in [*metadata, *getattr(item, "__metadata__", ())] if isinstance(m, Warns)]
+    return found, nested_model(annotation)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -224,12 +220,6 @@ def _version_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Itera
                       "the previous version is outside the catalogue, so its credit cannot be "
                       "checked", "list its contributors under preserved_credit unless they are "
                       "all still authors or annotators of this version", at=path)
-
-
-def is_annotator(author: dict[str, Any] | Author) -> bool:
-    """A person whose roles mention annotation."""
-    roles = author.role if isinstance(author, Author) else _as_list(author.get("role"))
-    return any(is_annotator_role(str(r)) for r in roles)
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .model import Manifest
-from .model.base import field_keys, unwrap_optional
+from .model.base import field_keys, nested_model
 from .problems import Path_, Problem, format_path
 from .yaml_loader import YamlDocument
 
@@ -43,17 +43,8 @@ def model_at(path: Path_, root: type[BaseModel] = Manifest) -> type[BaseModel] |
         info = next((i for n, i in model.model_fields.items() if part in field_keys(n, i)), None)
         if info is None:
             return None
-        model = _inner_model(info.annotation)
+        model = nested_model(info.annotation)
     return model
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    inner = unwrap_optional(annotation)
-    for arg in (inner, *get_args(inner)):
-        arg = unwrap_optional(arg)
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
 
 
 def field_doc(path: Path_, root: type[BaseModel] = Manifest) -> str:

@@ -7,24 +7,15 @@ validator's hints in agreement: there is one description per field.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from .manifest_writer import schema_comment
 from .model import Manifest
-from .model.base import field_level, is_list_annotation, unwrap_optional
+from .model.base import field_level, is_list_annotation, nested_model
 
 _PREFILLED = {"version": '"{version}"', "timestamp": "{timestamp}"}
 _SKIPPED = {"config"}
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    inner = unwrap_optional(annotation)
-    if is_list_annotation(inner):
-        inner = get_args(unwrap_optional(inner))[0]
-    inner = get_args(inner)[0] if hasattr(inner, "__metadata__") else inner
-    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
 def _comment(text: str, indent: str) -> list[str]:
@@ -49,7 +40,7 @@ def _emit(model: type[BaseModel], indent: str, first_prefix: str | None = None) 
             optional.append(name)
             continue
         out += _comment(f"{level}: {info.description or ''}", indent)
-        nested = _nested_model(info.annotation)
+        nested = nested_model(info.annotation)
         if nested is not None and is_list_annotation(info.annotation):
             out.append(f"{indent}{name}:")
             out += _emit(nested, indent + "    ", first_prefix=indent + "  - ")

@@ -59,6 +59,19 @@ def is_list_annotation(annotation: Any) -> bool:
     return get_origin(unwrap_optional(annotation)) is list
 
 
+def item_annotation(annotation: Any) -> Any:
+    """The type of one value of a field: through Optional and list, keeping Annotated metadata."""
+    inner = unwrap_optional(annotation)
+    return get_args(unwrap_optional(inner))[0] if is_list_annotation(inner) else inner
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field's values are validated by, if they are mappings."""
+    inner = item_annotation(annotation)
+    base = get_args(inner)[0] if hasattr(inner, "__metadata__") else inner
+    return base if isinstance(base, type) and issubclass(base, BaseModel) else None
+
+
 def _is_datetime_annotation(annotation: Any) -> bool:
     inner = unwrap_optional(annotation)
     while get_origin(inner) is not None and hasattr(inner, "__metadata__"):
