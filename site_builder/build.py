@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
+import pickle
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
 from .git_changes import dataset_dates
+from .manifest_store import ManifestStore
 from .problems import Report, Severity
 from .render import output
 from .render.pages import ThumbView, plan_pages
@@ -27,6 +30,10 @@ from .thumbnails.make import Submit, jobs_for, make_thumbnails
 from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]
+INPUTS = ".mifa-inputs"
+"""In the site: the hash of the inputs it was built from."""
+LAST_BUILD = "last-build.pickle"
+"""In the build cache: the report and counts of the last build, shown again by a no-op build."""
 
 _MKDOCS = importlib.util.find_spec("mkdocs")
 _MKDOCS_DIR = next(iter(_MKDOCS.submodule_search_locations or [""])) if _MKDOCS else ""
@@ -43,8 +50,12 @@ class BuildResult:
     pages: int = 0
     stats: output.WriteStats | None = None
     seconds: float = 0.0
+    nothing_changed: bool = False
+    """Nothing the site is made from changed since it was built, so nothing was done."""
 
     def summary(self, out: Path) -> str:
+        if self.nothing_changed:
+            return f"nothing changed since the last build ({self.pages} pages, {self.seconds:.2f} s) -> {out}"
         if not self.published and not self.report.errors:
             return f"not built: {len(self.report.warnings)} warnings with --strict; {out} is unchanged"
         if not self.published or self.stats is None:
@@ -119,13 +130,65 @@ def _thumbnails(catalogue: Catalogue, cache: Path, submit: Submit | None,
     return views, files
 
 
+def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]], strict: bool) -> str:
+    """Hash of everything a build reads: when it matches the live site's, the build has nothing to do.
+
+    Contents, not modification times, so a fresh checkout of the same commit also matches."""
+    digest = hashlib.sha256(f"{site_key}\0{strict}\0{sorted(dates.items())}\0".encode())
+    for path in sorted(datasets.rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(datasets).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _unchanged(out: Path, cache: Path, key: str) -> BuildResult | None:
+    """The previous build's result, when the live site was built from exactly these inputs."""
+    output.recover(out)
+    memo = cache / LAST_BUILD
+    try:
+        if (out / INPUTS).read_text(encoding="utf-8") != key:
+            return None
+        with memo.open("rb") as handle:
+            saved = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    # Reports name files relative to the working directory: elsewhere they would read wrong.
+    if not isinstance(saved, dict) or (saved.get("inputs"), saved.get("cwd")) != (key, os.getcwd()):
+        return None
+    return BuildResult(saved["report"], True, saved["pages"], output.WriteStats(unchanged=saved["files"]),
+                       nothing_changed=True)
+
+
+def _remember(cache: Path, key: str, result: BuildResult) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f"{LAST_BUILD}.{os.getpid()}.tmp"
+    files = result.stats.written + result.stats.unchanged if result.stats else 0
+    with partial.open("wb") as handle:
+        pickle.dump({"inputs": key, "cwd": os.getcwd(), "report": result.report, "pages": result.pages,
+                     "files": files}, handle)
+    os.replace(partial, cache / LAST_BUILD)
+
+
 def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTINGS,
                overrides: Path | None = None, progress: Progress | None = None,
-               strict: bool = False, submit: Submit | None = None) -> BuildResult:
-    """Build the site for the catalogue in `datasets` into `out`; never half-replace `out`."""
+               strict: bool = False, submit: Submit | None = None, force: bool = False) -> BuildResult:
+    """Build the site for the catalogue in `datasets` into `out`; never half-replace `out`.
+
+    When nothing the site is made from changed since the live site was built, nothing is
+    done (`force` builds anyway, e.g. after files in `out` were edited by hand)."""
     started = time.perf_counter()
+    cache = out.resolve().parent / f".{out.resolve().name}.cache"
+    override_dir = overrides if overrides is not None else settings_path.parent / "templates"
+    site_key = _site_key(settings_path, override_dir)
+    dates = dataset_dates(datasets.resolve().parent, datasets)
+    inputs = inputs_key(datasets, site_key, dates, strict)
+    previous = None if force else _unchanged(out, cache, inputs)
+    if previous is not None:
+        previous.seconds = time.perf_counter() - started
+        return previous
     settings, settings_problems = load_settings(settings_path)
-    catalogue = load_catalogue(datasets)
+    catalogue = load_catalogue(datasets, store=ManifestStore(cache))
     report = catalogue.report
     report.extend(settings_problems)
     if settings is not None:
@@ -134,16 +197,12 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
         report.extend(zoo_problems)
     if report.errors or settings is None:
         return BuildResult(report, published=False)
-    cache = out.resolve().parent / f".{out.resolve().name}.cache"
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
     if strict and report.warnings:
         return BuildResult(report, published=False)
-    dates = dataset_dates(datasets.resolve().parent, datasets)
     plan = plan_pages(catalogue, settings, thumbnails, zoo, dates)
     pages = plan.pages
-    override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     env = make_environment(override_dir)
-    site_key = _site_key(settings_path, override_dir)
     staged = output.begin(out)
     try:
         for index, page in enumerate(pages, start=1):
@@ -164,11 +223,14 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
             staged.write(path, data)
         for path, data in sorted(cached_search_files(plan.search_documents, cache).items()):
             staged.write(path, data)
+        staged.write(INPUTS, inputs.encode())
         stats = output.commit(staged)
     except BaseException:
         output.abort(staged)
         raise
-    return BuildResult(report, True, len(pages), stats, time.perf_counter() - started)
+    result = BuildResult(report, True, len(pages), stats, time.perf_counter() - started)
+    _remember(cache, inputs, result)
+    return result
 
 
 def inputs_fingerprint(*roots: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .checks import is_dataset_id
 from .loader import LoadedManifest, load_manifest
+from .manifest_store import ManifestStore
 from .model import Manifest
 from .people import credited_keys, mentions, name_key
 from .problems import Problem, Report, Severity
@@ -73,9 +74,14 @@ def manifest_files(folder: Path) -> list[Path]:
 
 def load_dataset(folder: Path) -> tuple[Dataset, list[Problem]]:
     """Load every version in a dataset folder and check the rules that link them."""
+    return assemble_dataset(folder, [load_manifest(p, display_name=display_name(p))
+                                     for p in manifest_files(folder)])
+
+
+def assemble_dataset(folder: Path, loaded: list[LoadedManifest]) -> tuple[Dataset, list[Problem]]:
+    """A dataset from its loaded version files, with the rules that link them checked."""
     dataset = Dataset(folder.name, folder)
     problems: list[Problem] = []
-    loaded = [load_manifest(p, display_name=display_name(p)) for p in manifest_files(folder)]
     for item in loaded:
         problems.extend(item.problems)
     first_file = loaded[0].file if loaded else display_name(folder)
@@ -230,13 +236,19 @@ def dataset_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def load_catalogue(root: Path, *, only: Iterable[Path] | None = None) -> Catalogue:
-    """Load and check a whole catalogue (or only some of its dataset folders)."""
+def load_catalogue(root: Path, *, only: Iterable[Path] | None = None,
+                   store: ManifestStore | None = None) -> Catalogue:
+    """Load and check a whole catalogue (or only some of its dataset folders).
+
+    Files load through `store` (in parallel, and from its cache when it has one)."""
     report = Report()
     folders = sorted(set(only)) if only is not None else dataset_folders(root)
+    files = {folder: manifest_files(folder) for folder in folders}
+    loaded = iter((store or ManifestStore()).load([(p, display_name(p)) for folder in folders
+                                                   for p in files[folder]]))
     datasets = []
     for folder in folders:
-        dataset, problems = load_dataset(folder)
+        dataset, problems = assemble_dataset(folder, [next(loaded) for _ in files[folder]])
         report.files_checked += len(dataset.versions)
         report.extend(problems)
         datasets.append(dataset)

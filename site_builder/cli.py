@@ -130,7 +130,7 @@ def _build(args: argparse.Namespace) -> int:
             raise UsageError("--scheduler needs dask.distributed: pip install 'distributed'") from exc
         submit = Client(args.scheduler).submit
     result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress,
-                        strict=args.strict, submit=submit)
+                        strict=args.strict, submit=submit, force=args.force)
     if not result.published:
         sys.stdout.write(format_human(result.report))
     print(result.summary(out), file=sys.stderr)
@@ -261,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="fail on warnings too (e.g. a thumbnail that could not be made)")
             command.add_argument("--scheduler", help="dask.distributed scheduler address for thumbnails "
                                  "(default: local threads)")
+            command.add_argument("--force", action="store_true",
+                                 help="build even when nothing changed since the last build")
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)

@@ -35,6 +35,7 @@ MAX_DEPTH = 40
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,28 @@ class YamlDocument:
     marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     source_text: dict[Path_, str] = field(default_factory=dict)
-    """The text of each scalar as written, e.g. `1.10` for a version YAML reads as 1.1."""
+    """The text of each non-string scalar as written, e.g. `1.10` for a version YAML reads as 1.1."""
     digest: str = ""
     """SHA-256 of the file's bytes: what incremental builds compare."""
+    reparse_from: Path | None = None
+    """Set when positions were dropped to keep the document small (in caches, between
+    processes): the file is parsed again the first time a problem must be located."""
+
+    def without_marks(self, source: Path) -> YamlDocument:
+        """A copy without positions, which finds them again in `source` when asked."""
+        return YamlDocument(self.file, self.data, {}, {}, dict(self.source_text), self.digest, source)
+
+    def _restore_marks(self) -> None:
+        source, self.reparse_from = self.reparse_from, None
+        assert source is not None
+        again, _problems = load_yaml(source, display_name=self.file)
+        if again is not None and again.digest == self.digest:
+            self.marks, self.key_marks = again.marks, again.key_marks
 
     def locate(self, path: Path_, *, key: bool = False) -> Mark:
         """Position of `path`, or of its nearest existing parent when it is absent."""
+        if self.reparse_from is not None:
+            self._restore_marks()
         if key and path in self.key_marks:
             return self.key_marks[path]
         for end in range(len(path), -1, -1):
@@ -112,7 +129,8 @@ class _Builder:
                 raise _LoadError(_mark(node), f"more than {MAX_ALIASES} YAML aliases (*name)",
                                  "write the values out instead of reusing anchors")
         self.seen.add(id(node))
-        self.doc.marks.setdefault(path, _mark(node))
+        if path not in self.doc.marks:
+            self.doc.marks[path] = _mark(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -141,12 +159,13 @@ class _Builder:
                     f"duplicate key '{key}' (first given on line {first_seen[key].line})",
                     "keep one of them; YAML would silently drop the first",
                 )
-            first_seen[key] = _mark(key_node)
-            self.doc.key_marks[(*path, key)] = _mark(key_node)
+            first_seen[key] = self.doc.key_marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
+        if node.tag == _STR_TAG:  # most values: skip the constructor's dispatch
+            return node.value
         self.doc.source_text[path] = str(node.value)
         try:
             return self.constructor.construct_object(node, deep=True)

@@ -2,20 +2,28 @@
 
 Files are staged in a sibling folder; a file whose bytes did not change is
 hard-linked from the previous site (not rewritten, so its mtime and inode stay),
-then the staged folder is swapped in with two renames. A build that fails or is
-killed before the swap leaves the previous site untouched; a build killed between
-the two renames is repaired by the next one.
+then the staged folder and the live one are exchanged in one atomic step
+(renameat2 RENAME_EXCHANGE). A build that fails or is killed at any moment leaves
+the previous site untouched. Where the exchange is not available it falls back to
+two renames, and a build killed between them is repaired by the next one.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+BACKGROUND_REMOVAL_FROM = 5000
+"""An old site with at least this many files is deleted in the background after the swap."""
 RECORD = ".mifa-build.json"
 """Content hashes of the previous build, so unchanged files can be recognised."""
 
@@ -75,7 +83,7 @@ class StagedSite:
         self.stats.written += 1
 
 
-def _recover(out: Path) -> None:
+def recover(out: Path) -> None:
     """Put back a site left aside by a build killed between its two renames."""
     leftovers = sorted(out.parent.glob(f".{out.name}.old-*"))
     if not out.exists() and leftovers:
@@ -89,7 +97,7 @@ def begin(out: Path) -> StagedSite:
     """Start staging a new site for `out`."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
+    recover(out)
     previous: dict[str, list[str | None]] = {}
     record = out / RECORD
     if record.is_file():
@@ -104,16 +112,44 @@ def begin(out: Path) -> StagedSite:
     return StagedSite(out, stage, previous)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return int(renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)) == 0
+
+
+def _remove_later(folder: Path, out: Path, files: int) -> None:
+    """Delete an old site; a large one by a detached process, so the build returns once it is live."""
+    if files < BACKGROUND_REMOVAL_FROM:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}"
+    folder.rename(trash)
+    remover = "import shutil, sys; shutil.rmtree(sys.argv[1], True)"
+    subprocess.Popen([sys.executable, "-c", remover, str(trash)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+
+
 def commit(site: StagedSite) -> WriteStats:
-    """Swap the staged site in; the old one is removed only after the swap."""
+    """Swap the staged site in, in one step where the system can; the old one is removed after."""
     site.stats.removed = len(set(site.previous) - set(site.record))
     (site.stage / RECORD).write_text(json.dumps(site.record, indent=0, sort_keys=True) + "\n",
                                      encoding="utf-8")
+    if site.out.exists() and _exchange(site.stage, site.out):
+        _remove_later(site.stage, site.out, len(site.previous))
+        return site.stats
     old = site.out.parent / f".{site.out.name}.old-{os.getpid()}"
-    if site.out.exists():
+    if site.out.exists():  # two renames: a kill between them is repaired by the next build
         site.out.rename(old)
     site.stage.rename(site.out)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        _remove_later(old, site.out, len(site.previous))
     return site.stats
 
 

@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
-import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..workers import worker_pool
 from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label
 from .lunr_shards import build_sharded_index
 
@@ -49,20 +46,6 @@ def _shards(documents: list[dict[str, str]], kind: str) -> dict[str, bytes]:
     return {key: _json(index) for key, index in built.items()}
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: leave as soon as the build process is gone (say, SIGKILLed).
-
-    A forked worker holds both ends of its call queue, so it would otherwise wait forever,
-    keeping the killed build's stdout and stderr pipes open for whoever reads them."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _named(folder: str, stem: str, data: bytes) -> str:
     return f"search/{folder}{stem}.{hashlib.sha256(data).hexdigest()[:10]}.json"
 
@@ -77,8 +60,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     shards: dict[str, dict[str, str]] = {"t": {}, "x": {}}
     # The two field groups are independent: the descriptions are indexed in a second process
     # while this one indexes the short fields and writes the display chunks and facets.
-    with ProcessPoolExecutor(max_workers=1, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
+    with worker_pool(1) as pool:
         text_job = pool.submit(_shards, text, "x")
         built = {"t": _shards(short, "t")}
         chunks = []

@@ -1,0 +1,119 @@
+"""Fast rebuilds: nothing changed means nothing done, manifests remembered by content,
+parsed in parallel, and a site swapped in with one atomic exchange."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder import manifest_store
+from site_builder.build import build_site
+from site_builder.catalogue import display_name, load_catalogue, manifest_files
+from site_builder.manifest_store import ManifestStore
+from site_builder.render import output
+
+from .test_build import site_files
+from .test_site import KROMP, KROMP_11, MOSQUITO, write_catalogue
+
+
+@pytest.fixture
+def datasets(tmp_path: Path) -> Path:
+    return write_catalogue(tmp_path, {"kromp/1.0.yaml": KROMP, "kromp/1.1.yaml": KROMP_11,
+                                      "mosquito/1.0.yaml": MOSQUITO})
+
+
+def test_a_build_with_nothing_changed_does_nothing(datasets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    first = build_site(datasets, out)
+    before = {p: p.stat().st_ino for p in out.rglob("*")}
+    again = build_site(datasets, out)
+    assert again.nothing_changed and again.published and again.pages == first.pages
+    assert again.summary(out).startswith("nothing changed since the last build")
+    assert [p.message for p in again.report.warnings] == [p.message for p in first.report.warnings]
+    assert {p: p.stat().st_ino for p in out.rglob("*")} == before
+    # A new modification time alone is no change; new content is.
+    manifest = datasets / "mosquito" / "1.0.yaml"
+    os.utime(manifest, (time.time() + 60, time.time() + 60))
+    assert build_site(datasets, out).nothing_changed
+    manifest.write_text(manifest.read_text().replace("Mosquito photos", "Mosquito pictures"))
+    edited = build_site(datasets, out)
+    assert not edited.nothing_changed and edited.stats is not None and edited.stats.written > 0
+    assert "Mosquito pictures" in (out / "datasets" / "mosquito" / "index.html").read_text()
+
+
+def test_force_and_a_damaged_site_rebuild(datasets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    assert build_site(datasets, out).published
+    assert not build_site(datasets, out, force=True).nothing_changed
+    (out / ".mifa-inputs").unlink()  # someone edited the site by hand
+    assert not build_site(datasets, out).nothing_changed
+    (tmp_path / "._site.cache" / "last-build.pickle").write_bytes(b"not a pickle")
+    rebuilt = build_site(datasets, out)
+    assert rebuilt.published and not rebuilt.nothing_changed
+
+
+def _load(datasets: Path, store: ManifestStore) -> list[tuple[str, str, object, list[object]]]:
+    files = [(p, display_name(p)) for folder in sorted(datasets.iterdir()) for p in manifest_files(folder)]
+    return [(item.file, item.document.digest if item.document else "", item.manifest, item.problems)
+            for item in store.load(files)]
+
+
+def test_cached_and_parallel_loads_equal_a_serial_load(datasets: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (datasets / "mosquito" / "1.0.yaml").write_text(MOSQUITO.replace("CC-BY-NC-4.0", "CC BY NC"))
+    serial = _load(datasets, ManifestStore(workers=1))
+    monkeypatch.setattr(manifest_store, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(manifest_store, "CHUNK", 1)
+    assert _load(datasets, ManifestStore(workers=2)) == serial
+    cached = ManifestStore(tmp_path / "cache")
+    assert _load(datasets, cached) == serial and cached.parsed == 3
+    warm = ManifestStore(tmp_path / "cache")
+    assert _load(datasets, warm) == serial and (warm.parsed, warm.reused) == (0, 3)
+    (datasets / "kromp" / "1.1.yaml").write_text(KROMP_11.replace("Reviewed", "Checked"))
+    after_edit = ManifestStore(tmp_path / "cache")
+    _load(datasets, after_edit)
+    assert (after_edit.parsed, after_edit.reused) == (1, 2)
+
+
+def test_a_problem_found_later_in_a_cached_file_still_has_its_line(tmp_path: Path) -> None:
+    # The chain rule runs after loading; the cached document has no positions and finds them again.
+    datasets = write_catalogue(tmp_path, {"kromp/1.0.yaml": KROMP,
+                                          "kromp/1.1.yaml": KROMP_11.replace('"1.0"', '"0.9"')})
+    fresh = load_catalogue(datasets).report.errors
+    ManifestStore(tmp_path / "cache").load([(p, display_name(p)) for p in manifest_files(datasets / "kromp")])
+    cached = load_catalogue(datasets, store=ManifestStore(tmp_path / "cache")).report.errors
+    assert fresh and [(p.file, p.line, p.column, p.message) for p in cached] == \
+        [(p.file, p.line, p.column, p.message) for p in fresh]
+    assert any(p.line > 1 for p in cached)
+
+
+def test_the_site_is_swapped_in_one_step(datasets: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    assert build_site(datasets, out).published
+    (datasets / "kromp" / "1.1.yaml").write_text(KROMP_11.replace("Reviewed", "Checked"))
+
+    def no_renames(self: Path, target: object) -> Path:
+        raise AssertionError(f"renamed {self} -> {target}: the site was missing for a moment")
+
+    monkeypatch.setattr(Path, "rename", no_renames)
+    assert build_site(datasets, out).published
+    assert "Checked" in (out / "datasets" / "kromp" / "index.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.cache", "_site", "datasets"]
+
+
+def test_a_large_old_site_is_removed_in_the_background(datasets: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    assert build_site(datasets, out).published
+    expected = site_files(out)
+    monkeypatch.setattr(output, "BACKGROUND_REMOVAL_FROM", 1)
+    assert build_site(datasets, out, force=True).published
+    assert site_files(out) == expected
+    deadline = time.monotonic() + 30
+    while any(".trash-" in p.name for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.cache", "_site", "datasets"]
