@@ -24,6 +24,7 @@ from .problems import Report, Severity
 from .render import output
 from .render.pages import ThumbView, plan_pages
 from .render.templating import TEMPLATES, make_environment
+from .render.write import write_items
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
@@ -205,13 +206,7 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     env = make_environment(override_dir)
     staged = output.begin(out)
     try:
-        for index, page in enumerate(pages, start=1):
-            key = f"{site_key}:{page.key}" if page.key else None
-            if key is None or not staged.reuse(page.path, key):
-                html = env.get_template(page.template).render(page.context)
-                staged.write(page.path, html.encode("utf-8"), key)
-            if progress:
-                progress(index, len(pages))
+        write_items(staged, [*pages, *plan.groups], env, site_key, progress)
         for badge in plan.badges:
             staged.write(f"badges/{badge.filename}", badge.svg.encode("utf-8"))
         for path, data in _static_files():

@@ -117,3 +117,25 @@ def test_a_large_old_site_is_removed_in_the_background(datasets: Path, tmp_path:
     while any(".trash-" in p.name for p in tmp_path.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.cache", "_site", "datasets"]
+
+
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(datasets: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.render import write
+
+    monkeypatch.setattr(write, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(manifest_store, "PARALLEL_FROM", 10**9)
+    assert build_site(datasets, tmp_path / "serial").published
+    monkeypatch.setattr(write, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(write, "SLICE", 3)  # many small slices over two workers
+    monkeypatch.setattr(manifest_store, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(manifest_store, "CHUNK", 1)
+    seen: list[tuple[int, int]] = []
+    parallel = build_site(datasets, tmp_path / "parallel",
+                          progress=lambda done, total: seen.append((done, total)))
+    assert parallel.published and parallel.stats is not None and parallel.stats.written > 30
+    assert site_files(tmp_path / "parallel") == site_files(tmp_path / "serial")
+    assert seen[-1][0] == seen[-1][1] and len(seen) > 5
+    (datasets / "kromp" / "1.1.yaml").write_text(KROMP_11.replace("Reviewed", "Checked"))
+    again = build_site(datasets, tmp_path / "parallel")
+    assert again.stats is not None and 0 < again.stats.written < 15 and again.stats.unchanged > 30

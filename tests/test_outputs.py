@@ -25,6 +25,7 @@ from site_builder.outputs import (
     bibtex,
     citation_cff,
     croissant,
+    dataset_api_files,
     dataset_jsonld,
     ris,
     robots,
@@ -314,6 +315,7 @@ def zoo() -> ZooLinks:
 
 def test_api_files(entries: list[DatasetEntry]) -> None:
     files = api_files(entries, people(), zoo(), SETTINGS)
+    files |= {path: data for entry in entries for path, data in dataset_api_files(entry).items()}
     assert set(files) == {"api/datasets.json", "api/people.json", "api/models.json",
                           "api/manifest.schema.json", "api/datasets/kromp/1.0.json",
                           "api/datasets/kromp/1.1.json", "api/datasets/legacy/2.0.json"}

@@ -6,7 +6,6 @@ are contact data for maintainers, never published: they are removed from every m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from ..model import Manifest
 from ..schema import manifest_schema
 from ..settings import Settings
 from ..zoo.links import ZooLinks
-from .common import absolute, label
+from .common import absolute, label, stable_json
 
 if TYPE_CHECKING:  # pages imports this package: annotation-only import avoids a cycle
     from ..render.pages import DatasetEntry
@@ -24,9 +23,7 @@ if TYPE_CHECKING:  # pages imports this package: annotation-only import avoids a
 _PRIVATE_KEYS = frozenset({"email", "e-mail", "e_mail", "mail"})
 
 
-def _json(value: Any) -> bytes:
-    """Stable bytes: sorted keys, two-space indent, UTF-8, trailing newline."""
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+_json = stable_json
 
 
 def _emails(manifest: Manifest) -> set[str]:
@@ -103,7 +100,7 @@ def _model_rows(zoo: ZooLinks | None, dataset_ids: set[str]) -> list[dict[str, A
 
 def api_files(entries: Sequence[DatasetEntry], people: Sequence[Person], zoo: ZooLinks | None,
               settings: Settings) -> dict[str, bytes]:
-    """Every API file by its site path; the caller writes them. Same input, same bytes."""
+    """The catalogue-wide API files by site path (see `dataset_api_files` for the rest)."""
     ordered = sorted(entries, key=lambda e: e.id)
     files: dict[str, bytes] = {
         "api/datasets.json": _json([_dataset_row(e, settings) for e in ordered]),
@@ -111,7 +108,10 @@ def api_files(entries: Sequence[DatasetEntry], people: Sequence[Person], zoo: Zo
         "api/models.json": _json(_model_rows(zoo, {e.id for e in ordered})),
         "api/manifest.schema.json": _json(manifest_schema()),
     }
-    for entry in ordered:
-        for manifest in entry.versions:
-            files[f"api/datasets/{entry.id}/{label(manifest)}.json"] = _json(public_manifest(manifest))
-    return dict(sorted(files.items()))
+    return files
+
+
+def dataset_api_files(entry: DatasetEntry) -> dict[str, bytes]:
+    """One dataset's files in the API: each version's public manifest."""
+    return {f"api/datasets/{entry.id}/{label(manifest)}.json": _json(public_manifest(manifest))
+            for manifest in entry.versions}

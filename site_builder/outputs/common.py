@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from ..identifiers import IdentifierError, doi_url, normalise_doi, orcid_url, ror_url
 from ..licences import NOASSERTION, LicenceError, licence_info
@@ -16,6 +19,18 @@ if TYPE_CHECKING:  # pages imports this package: annotation-only import avoids a
 _URL_LIKE = re.compile(r"^https?://", re.IGNORECASE)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARK = re.compile(r"(\*\*|__|`|^#+\s*)", re.MULTILINE)
+
+
+def stable_json(value: Any) -> bytes:
+    """Sorted keys, two-space indent, UTF-8 and a final newline: the same bytes for the same value.
+
+    orjson is ~10x faster than the json module once an indent is asked for (which makes json
+    fall back to pure Python), and gives the same bytes; json remains for what orjson refuses,
+    such as integers over 64 bits."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    except TypeError:
+        return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def absolute(settings: Settings, path: str = "") -> str:

@@ -45,6 +45,13 @@ class StagedSite:
     """path -> [content hash, input key] from the previous build."""
     record: dict[str, list[str | None]] = field(default_factory=dict)
     stats: WriteStats = field(default_factory=WriteStats)
+    folders: set[Path] = field(default_factory=set)
+    """Folders already made in the stage: creating one is a slow system call even when it exists."""
+
+    def _folder_for(self, target: Path) -> None:
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
 
     def reuse(self, path: str, key: str) -> bool:
         """Keep the previous file without rendering it, if it was made from the same inputs."""
@@ -52,6 +59,7 @@ class StagedSite:
         old = self.out / path
         if old_key != key or old_hash is None or not old.is_file():
             return False
+        self._folder_for(self.stage / path)
         self._link(old, self.stage / path)
         self.record[path] = [old_hash, key]
         self.stats.unchanged += 1
@@ -59,7 +67,6 @@ class StagedSite:
 
     @staticmethod
     def _link(old: Path, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(old, target)
         except OSError:
@@ -74,11 +81,11 @@ class StagedSite:
         self.record[path] = [digest, key]
         target = self.stage / relative
         old = self.out / relative
+        self._folder_for(target)
         if (self.previous.get(path) or [None])[0] == digest and old.is_file():
             self._link(old, target)
             self.stats.unchanged += 1
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.stats.written += 1
 

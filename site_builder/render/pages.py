@@ -7,8 +7,8 @@ loaded catalogue, through the objects built here (mkdocs' gather-then-render).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -28,11 +28,13 @@ from ..outputs import (
     bibtex,
     citation_cff,
     croissant,
+    dataset_api_files,
     dataset_jsonld,
     ris,
     robots,
     sitemap,
 )
+from ..outputs.common import stable_json
 from ..people import person_key
 from ..search.documents import SearchDocument, search_document
 from ..search.related import related_datasets
@@ -145,6 +147,15 @@ def dataset_entries(catalogue: Catalogue,
     return sorted(entries, key=lambda e: (e.title.lower(), e.id))
 
 
+@dataclass(frozen=True)
+class FileGroup:
+    """Files made together from one dataset, only when `key` (its inputs) changed since the last build."""
+
+    key: str
+    paths: tuple[str, ...]
+    make: Callable[[], dict[str, bytes]]
+
+
 @dataclass
 class SitePlan:
     """Everything a build writes, gathered before anything is rendered."""
@@ -153,31 +164,58 @@ class SitePlan:
     badges: list[Badge]
     search_documents: list[SearchDocument]
     files: dict[str, bytes] = field(default_factory=dict)
-    """Machine-readable outputs: JSON API, Croissant, citations, sitemap, feed."""
+    """Catalogue-wide machine-readable outputs: API indexes, sitemap, feed."""
+    groups: list[FileGroup] = field(default_factory=list)
+    """Each dataset's machine-readable outputs: Croissant, citations, API manifests."""
 
 
 def _json_ld_markup(data: dict[str, Any]) -> Markup:
     """JSON-LD safe inside <script>: '<' is escaped, so no text can close the element."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+    text = stable_json(data).decode("utf-8").rstrip("\n").replace("<", "\\u003c")
     return Markup(text)
 
 
-def machine_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLinks | None,
-                  settings: Settings, page_paths: list[str]) -> dict[str, bytes]:
-    """The API, per-version Croissant and citation files, the sitemap, robots.txt and the feed."""
+def dataset_files(entry: DatasetEntry, settings: Settings) -> dict[str, bytes]:
+    """One dataset's machine-readable files: per version, its Croissant, citations and API manifest."""
+    files = dataset_api_files(entry)
+    for manifest in entry.versions:
+        base = f"{entry.url(manifest.version.version)}"
+        files[f"{base}croissant.json"] = stable_json(croissant(entry, manifest, settings))
+        files[f"{base}citation.cff"] = citation_cff(entry, manifest, settings).encode()
+        files[f"{base}citation.bib"] = bibtex(entry, manifest, settings).encode()
+        files[f"{base}citation.ris"] = ris(entry, manifest, settings).encode()
+    return files
+
+
+def catalogue_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLinks | None,
+                    settings: Settings, page_paths: list[str]) -> dict[str, bytes]:
+    """The catalogue-wide machine-readable files: API indexes, sitemap, robots.txt and the feed."""
     files = dict(api_files(entries, people, zoo, settings))
-    for entry in entries:
-        for manifest in entry.versions:
-            base = f"{entry.url(manifest.version.version)}"
-            files[f"{base}croissant.json"] = (json.dumps(croissant(entry, manifest, settings), sort_keys=True,
-                                                         indent=1, ensure_ascii=False) + "\n").encode()
-            files[f"{base}citation.cff"] = citation_cff(entry, manifest, settings).encode()
-            files[f"{base}citation.bib"] = bibtex(entry, manifest, settings).encode()
-            files[f"{base}citation.ris"] = ris(entry, manifest, settings).encode()
     files["sitemap.xml"] = sitemap(page_paths, settings)
     files["robots.txt"] = robots(settings)
     files["feed.xml"] = atom_feed(entries, settings)
     return files
+
+
+def machine_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLinks | None,
+                  settings: Settings, page_paths: list[str]) -> dict[str, bytes]:
+    """Every machine-readable file of the site at once (the build makes them group by group)."""
+    files = catalogue_files(entries, people, zoo, settings, page_paths)
+    for entry in entries:
+        files |= dataset_files(entry, settings)
+    return dict(sorted(files.items()))
+
+
+def _memo_by_identity(fn: Callable[[Manifest], Any]) -> Callable[[Manifest], Any]:
+    """`fn` computed once per manifest object; a page per version would otherwise redo it."""
+    seen: dict[int, tuple[Manifest, Any]] = {}
+
+    def memo(manifest: Manifest) -> Any:
+        if id(manifest) not in seen:
+            seen[id(manifest)] = (manifest, fn(manifest))  # holding it keeps its id unique
+        return seen[id(manifest)][1]
+
+    return memo
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings,
@@ -192,6 +230,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
                  for e in entries]
     related = related_datasets(documents)
     by_id = {e.id: e for e in entries}
+    score_of = _memo_by_identity(completeness)
     site = {
         "settings": settings,
         "counts": {
@@ -207,7 +246,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         "licence_badge": licence_badge,
         "badges_for": badges_for,
         "quick_facts": quick_facts,
-        "completeness": completeness,
+        "completeness": score_of,
         "json_ld": lambda entry, manifest: _json_ld_markup(dataset_jsonld(entry, manifest, settings)),
         "bibtex": lambda entry, manifest: bibtex(entry, manifest, settings),
         "indicators": source_indicator_descriptions(),
@@ -226,6 +265,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         page("search/index.html", "search.html"),
         page("404.html", "404.html"),
     ]
+    dataset_keys: dict[str, str] = {}
     for entry in entries:
         similar = [by_id[i] for i in related.get(entry.id, [])]
         models = zoo.models.get(entry.id, []) if zoo is not None else []
@@ -233,6 +273,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
                         ",".join(f"{e.id}={e.fingerprint[:12]}" for e in similar),
                         ",".join(t.digest for t in entry.thumbnails), repr(entry.git_dates),
                         hashlib.sha256(repr(models).encode()).hexdigest()[:12]])
+        dataset_keys[entry.id] = key
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True, related=similar, models=models))
         for manifest in entry.versions:
@@ -249,7 +290,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     pages += _people_pages(people, page)
     pages.append(page("completeness/index.html", "completeness.html",
                       missing=most_often_missing([(e.id, e.latest) for e in entries]),
-                      scores=sorted(((completeness(e.latest).score, e) for e in entries),
+                      scores=sorted(((score_of(e.latest).score, e) for e in entries),
                                     key=lambda pair: (pair[0], pair[1].id)),
                       by_id=by_id))
     pages.append(_models_page(zoo, by_id, page))
@@ -257,8 +298,18 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     for spdx_id in _licences_in_use(entries):
         badge = licence_badge(spdx_id)
         badges[badge.filename] = badge
-    files = machine_files(entries, people, zoo, settings, [p.path for p in pages])
-    return SitePlan(pages, [badges[name] for name in sorted(badges)], documents, files)
+    files = catalogue_files(entries, people, zoo, settings, [p.path for p in pages])
+    groups = [_file_group(entry, settings, dataset_keys[entry.id]) for entry in entries]
+    return SitePlan(pages, [badges[name] for name in sorted(badges)], documents, files, groups)
+
+
+def _file_group(entry: DatasetEntry, settings: Settings, key: str) -> FileGroup:
+    paths = [f"api/datasets/{entry.id}/{m.version.version}.json" for m in entry.versions]
+    for manifest in entry.versions:
+        base = entry.url(manifest.version.version)
+        paths += [f"{base}{name}" for name in ("croissant.json", "citation.cff", "citation.bib",
+                                               "citation.ris")]
+    return FileGroup("files:" + key, tuple(paths), lambda: dataset_files(entry, settings))
 
 
 def _annotation_type_pages(entries: list[DatasetEntry], page: Any) -> list[Page]:

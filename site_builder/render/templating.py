@@ -8,7 +8,6 @@ so the site works under any sub-path (GitHub Pages project sites) and from disk.
 
 from __future__ import annotations
 
-import posixpath
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,12 @@ def relative_url(page: str, target: str) -> str:
     target = target or "index.html"
     if target.endswith("/"):
         target += "index.html"
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    # posixpath.relpath for clean site paths, without its normalising (a page has hundreds of links).
+    folders, parts = page.split("/")[:-1], target.split("/")
+    common = 0
+    while common < min(len(folders), len(parts) - 1) and folders[common] == parts[common]:
+        common += 1
+    return "../" * (len(folders) - common) + "/".join(parts[common:])
 
 
 @pass_context

@@ -9,6 +9,7 @@ not with the square of the catalogue.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,8 +17,9 @@ from collections.abc import Sequence
 from .documents import SearchDocument
 
 WEIGHTS = {"organism": 3.0, "method": 2.0, "type": 2.0, "keyword": 1.0}
-MAX_POSTING = 2000
-"""Values shared by more datasets than this are too common to suggest anything."""
+MAX_POSTING = 500
+"""Values shared by more datasets than this are too common to suggest anything on their own;
+skipping them also keeps the cost per dataset bounded as the catalogue grows."""
 
 
 def _features(document: SearchDocument) -> set[tuple[str, str]]:
@@ -47,6 +49,7 @@ def related_datasets(documents: Sequence[SearchDocument], limit: int = 5) -> dic
             for other in posting:
                 if other != index:
                     scores[other] += weight[feature]
-        best = sorted(scores.items(), key=lambda item: (-round(item[1], 9), documents[item[0]].dataset_id))
+        best = heapq.nsmallest(limit, scores.items(),
+                               key=lambda item: (-round(item[1], 9), documents[item[0]].dataset_id))
         related[documents[index].dataset_id] = [documents[i].dataset_id for i, _ in best[:limit]]
     return related
