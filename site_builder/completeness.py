@@ -8,7 +8,7 @@ manifest visible, per module and across the catalogue.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +94,9 @@ def generic_path(path: str) -> str:
     return _INDEX.sub("[]", path)
 
 
-def most_often_missing(manifests: Sequence[tuple[str, Manifest]]) -> list[tuple[str, int, list[str]]]:
+def most_often_missing(manifests: Sequence[tuple[str, Manifest]], *,
+                       score_of: Callable[[Manifest], Completeness] | None = None
+                       ) -> list[tuple[str, int, list[str]]]:
     """(generic field path, number of datasets missing it, their ids), most often missing first.
 
     A dataset counts once per field however many of its items miss it, so the list tells
@@ -102,7 +104,7 @@ def most_often_missing(manifests: Sequence[tuple[str, Manifest]]) -> list[tuple[
     """
     missing_in: dict[str, set[str]] = {}
     for dataset_id, manifest in manifests:
-        for path in completeness(manifest).missing:
+        for path in (score_of or completeness)(manifest).missing:
             missing_in.setdefault(generic_path(path), set()).add(dataset_id)
     rows = [(path, len(ids), sorted(ids)) for path, ids in missing_in.items()]
     return sorted(rows, key=lambda row: (-row[1], row[0]))

@@ -226,11 +226,11 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     for entry in entries:
         entry.git_dates = (dates or {}).get(entry.id)
     people = collect_people(catalogue.datasets)
-    documents = [search_document(e.id, e.latest, e.thumbnails[0].card if e.thumbnails else None)
-                 for e in entries]
+    score_of = _memo_by_identity(completeness)
+    documents = [search_document(e.id, e.latest, e.thumbnails[0].card if e.thumbnails else None,
+                                 score_of=score_of) for e in entries]
     related = related_datasets(documents)
     by_id = {e.id: e for e in entries}
-    score_of = _memo_by_identity(completeness)
     site = {
         "settings": settings,
         "counts": {
@@ -289,7 +289,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     pages += _licence_pages(entries, page)
     pages += _people_pages(people, page)
     pages.append(page("completeness/index.html", "completeness.html",
-                      missing=most_often_missing([(e.id, e.latest) for e in entries]),
+                      missing=most_often_missing([(e.id, e.latest) for e in entries], score_of=score_of),
                       scores=sorted(((score_of(e.latest).score, e) for e in entries),
                                     key=lambda pair: (pair[0], pair[1].id)),
                       by_id=by_id))

@@ -9,13 +9,14 @@ all find the same datasets.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from ..completeness import completeness
+from ..completeness import Completeness, completeness
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
@@ -70,8 +71,9 @@ class SearchDocument:
     """MIFA completeness score, 0-100."""
 
 
-def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None = None) -> SearchDocument:
-    """Fields, facets and display data of one dataset's latest version."""
+def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None = None, *,
+                    score_of: Callable[[Manifest], Completeness] = completeness) -> SearchDocument:
+    """Fields, facets and display data of one dataset's latest version (`score_of` may be memoised)."""
     facts = quick_facts(manifest)
     synonyms = _synonyms()
     organism_words = []
@@ -105,7 +107,7 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         "description": study.description,
     }
     licences = tuple(dict.fromkeys([facts.image_licence, *facts.annotation_licences]))
-    score = completeness(manifest).score
+    score = score_of(manifest).score
     facets = {
         "completeness": (_score_band(score),),
         "type": tuple(v.value for v in facts.annotation_types),

@@ -38,18 +38,18 @@ def related_datasets(documents: Sequence[SearchDocument], limit: int = 5) -> dic
         for feature in feature_set:
             postings[feature].append(index)
     total = len(documents)
+    ids = [d.dataset_id for d in documents]
     weight = {f: WEIGHTS[f[0]] * math.log(1 + total / len(p)) for f, p in postings.items()}
     related: dict[str, list[str]] = {}
     for index, feature_set in enumerate(features):
         scores: dict[int, float] = defaultdict(float)
-        for feature in feature_set:
+        for feature in sorted(feature_set):  # a fixed order: the same sums to the last bit, every run
             posting = postings[feature]
             if len(posting) > MAX_POSTING:
                 continue
             for other in posting:
                 if other != index:
                     scores[other] += weight[feature]
-        best = heapq.nsmallest(limit, scores.items(),
-                               key=lambda item: (-round(item[1], 9), documents[item[0]].dataset_id))
+        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], ids[item[0]]))
         related[documents[index].dataset_id] = [documents[i].dataset_id for i, _ in best[:limit]]
     return related
