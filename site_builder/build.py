@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
+from .derived import DerivedCache
 from .git_changes import dataset_dates
 from .manifest_store import ManifestStore
 from .problems import Report, Severity
@@ -179,7 +180,7 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     When nothing the site is made from changed since the live site was built, nothing is
     done (`force` builds anyway, e.g. after files in `out` were edited by hand)."""
     started = time.perf_counter()
-    cache = out.resolve().parent / f".{out.resolve().name}.cache"
+    cache = output.cache_folder(out)
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     site_key = _site_key(settings_path, override_dir)
     dates = dataset_dates(datasets.resolve().parent, datasets)
@@ -201,10 +202,12 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
     if strict and report.warnings:
         return BuildResult(report, published=False)
-    plan = plan_pages(catalogue, settings, thumbnails, zoo, dates)
+    derived = DerivedCache(cache)
+    plan = plan_pages(catalogue, settings, thumbnails, zoo, dates, derived)
+    derived.save()
     pages = plan.pages
     env = make_environment(override_dir)
-    staged = output.begin(out)
+    staged = output.begin(out, fresh=force)
     try:
         write_items(staged, [*pages, *plan.groups], env, site_key, progress)
         for badge in plan.badges:

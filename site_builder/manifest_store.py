@@ -32,7 +32,7 @@ CHUNK = 100
 """Files per task sent to a worker: large enough that queueing is a small overhead."""
 
 
-def _code_key() -> str:
+def code_key() -> str:
     """Everything besides a file that decides its validation: the code and the vocabularies."""
     digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
     package = Path(__file__).resolve().parent
@@ -90,7 +90,7 @@ class ManifestStore:
 
     def load(self, files: Sequence[tuple[Path, str]]) -> list[LoadedManifest]:
         """Load each (path, display name), in order."""
-        code = _code_key() if self.file is not None else ""
+        code = code_key() if self.file is not None else ""
         cached = self._read_cache()
         keys: list[str | None] = []
         for path, name in files:

@@ -1,11 +1,15 @@
 """Write a site atomically and incrementally.
 
-Files are staged in a sibling folder; a file whose bytes did not change is
-hard-linked from the previous site (not rewritten, so its mtime and inode stay),
-then the staged folder and the live one are exchanged in one atomic step
-(renameat2 RENAME_EXCHANGE). A build that fails or is killed at any moment leaves
-the previous site untouched. Where the exchange is not available it falls back to
-two renames, and a build killed between them is repaired by the next one.
+Files are staged in a sibling folder, then the staged folder and the live one are
+exchanged in one atomic step (renameat2 RENAME_EXCHANGE). A build that fails or is
+killed at any moment leaves the previous site untouched. Where the exchange is not
+available it falls back to two renames, and a build killed between them is repaired
+by the next one.
+
+Double-buffered: the site a swap replaces is kept as the spare (in the build cache),
+and the next build stages into it, so a rebuild only touches the files that changed
+in the last two builds. A file whose bytes did not change is hard-linked from the
+live site (not rewritten, so its mtime and inode stay).
 """
 
 from __future__ import annotations
@@ -15,15 +19,11 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-BACKGROUND_REMOVAL_FROM = 5000
-"""An old site with at least this many files is deleted in the background after the swap."""
 RECORD = ".mifa-build.json"
 """Content hashes of the previous build, so unchanged files can be recognised."""
 
@@ -37,12 +37,20 @@ class WriteStats:
 
 @dataclass
 class StagedSite:
-    """A site being written next to the live one."""
+    """A site being written next to the live one.
+
+    The stage starts as the spare: the site from the build before the live one, kept after
+    the last swap. Most of its files are already right, so a rebuild touches only what
+    changed since then. A staged file is never written in place, because it may be a hard
+    link to a live file: it is unlinked and made again.
+    """
 
     out: Path
     stage: Path
     previous: dict[str, list[str | None]]
     """path -> [content hash, input key] from the previous build."""
+    staged: dict[str, list[str | None]] = field(default_factory=dict)
+    """path -> [content hash, input key] of the files the stage already holds (from the spare)."""
     record: dict[str, list[str | None]] = field(default_factory=dict)
     stats: WriteStats = field(default_factory=WriteStats)
     folders: set[Path] = field(default_factory=set)
@@ -53,14 +61,33 @@ class StagedSite:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
 
+    def _keep(self, path: str, digest: str, key: str | None) -> bool:
+        """The stage already holds these bytes at `path`: nothing to do."""
+        if (self.staged.get(path) or [None])[0] != digest:
+            return False
+        self.record[path] = [digest, key]
+        self.stats.unchanged += 1
+        return True
+
+    def _clear(self, path: str) -> Path:
+        """The staged path, emptied if the spare had a file there, with its folder made."""
+        target = self.stage / path
+        self._folder_for(target)
+        if path in self.staged:
+            target.unlink(missing_ok=True)
+        return target
+
     def reuse(self, path: str, key: str) -> bool:
         """Keep the previous file without rendering it, if it was made from the same inputs."""
         old_hash, old_key = (self.previous.get(path) or [None, None])[:2]
-        old = self.out / path
-        if old_key != key or old_hash is None or not old.is_file():
+        if old_key != key or old_hash is None:
             return False
-        self._folder_for(self.stage / path)
-        self._link(old, self.stage / path)
+        if self._keep(path, old_hash, key):
+            return True
+        old = self.out / path
+        if not old.is_file():
+            return False
+        self._link(old, self._clear(path))
         self.record[path] = [old_hash, key]
         self.stats.unchanged += 1
         return True
@@ -78,16 +105,35 @@ class StagedSite:
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"refusing to write outside the site: {path}")
         digest = hashlib.sha256(data).hexdigest()
+        if self._keep(path, digest, key):
+            return
         self.record[path] = [digest, key]
-        target = self.stage / relative
+        target = self._clear(relative.as_posix())
         old = self.out / relative
-        self._folder_for(target)
         if (self.previous.get(path) or [None])[0] == digest and old.is_file():
             self._link(old, target)
             self.stats.unchanged += 1
             return
         target.write_bytes(data)
         self.stats.written += 1
+
+
+def cache_folder(out: Path) -> Path:
+    """The build's own state beside its output: caches and the spare site."""
+    out = out.resolve()
+    return out.parent / f".{out.name}.cache"
+
+
+def _spare(out: Path) -> Path:
+    return cache_folder(out) / "spare-site"
+
+
+def _read_record(site: Path) -> dict[str, list[str | None]]:
+    try:
+        loaded = json.loads((site / RECORD).read_text(encoding="utf-8"))
+        return {str(k): list(v) for k, v in loaded.items() if isinstance(v, list)}
+    except (ValueError, OSError, AttributeError):
+        return {}
 
 
 def recover(out: Path) -> None:
@@ -100,23 +146,22 @@ def recover(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def begin(out: Path) -> StagedSite:
-    """Start staging a new site for `out`."""
+def begin(out: Path, *, fresh: bool = False) -> StagedSite:
+    """Start staging a new site for `out`: from the spare site, or from nothing when `fresh`."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
-    previous: dict[str, list[str | None]] = {}
-    record = out / RECORD
-    if record.is_file():
-        try:
-            loaded = json.loads(record.read_text(encoding="utf-8"))
-            previous = {str(k): list(v) for k, v in loaded.items() if isinstance(v, list)}
-        except (ValueError, OSError, AttributeError):
-            previous = {}
+    previous = {} if fresh else _read_record(out)
     stage = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    return StagedSite(out, stage, previous)
+    spare = _spare(out)
+    staged = {} if fresh else _read_record(spare)
+    if staged:
+        spare.rename(stage)
+    else:
+        shutil.rmtree(spare, ignore_errors=True)  # no record: it cannot be trusted
+        stage.mkdir()
+    return StagedSite(out, stage, previous, staged)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -130,34 +175,43 @@ def _exchange(a: Path, b: Path) -> bool:
     return int(renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)) == 0
 
 
-def _remove_later(folder: Path, out: Path, files: int) -> None:
-    """Delete an old site; a large one by a detached process, so the build returns once it is live."""
-    if files < BACKGROUND_REMOVAL_FROM:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    trash = out.parent / f".{out.name}.trash-{os.getpid()}"
-    folder.rename(trash)
-    remover = "import shutil, sys; shutil.rmtree(sys.argv[1], True)"
-    subprocess.Popen([sys.executable, "-c", remover, str(trash)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)
-
-
 def commit(site: StagedSite) -> WriteStats:
-    """Swap the staged site in, in one step where the system can; the old one is removed after."""
+    """Swap the staged site in, in one step where the system can; the old one becomes the spare."""
     site.stats.removed = len(set(site.previous) - set(site.record))
-    (site.stage / RECORD).write_text(json.dumps(site.record, indent=0, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+    for path in sorted(set(site.staged) - set(site.record)):  # what the spare had and this site has not
+        stale = site.stage / path
+        stale.unlink(missing_ok=True)
+        _prune_empty(stale.parent, site.stage)
+    record = site.stage / RECORD
+    record.unlink(missing_ok=True)
+    record.write_text(json.dumps(site.record, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     if site.out.exists() and _exchange(site.stage, site.out):
-        _remove_later(site.stage, site.out, len(site.previous))
+        _keep_as_spare(site.stage, site.out)
         return site.stats
     old = site.out.parent / f".{site.out.name}.old-{os.getpid()}"
     if site.out.exists():  # two renames: a kill between them is repaired by the next build
         site.out.rename(old)
     site.stage.rename(site.out)
     if old.exists():
-        _remove_later(old, site.out, len(site.previous))
+        _keep_as_spare(old, site.out)
     return site.stats
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _keep_as_spare(old: Path, out: Path) -> None:
+    """The site just replaced becomes the next build's starting point."""
+    spare = _spare(out)
+    shutil.rmtree(spare, ignore_errors=True)
+    spare.parent.mkdir(parents=True, exist_ok=True)
+    old.rename(spare)
 
 
 def abort(site: StagedSite) -> None:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..catalogue import Catalogue
 from ..completeness import completeness, most_often_missing
 from ..credits import Person, collect_people
+from ..derived import DerivedCache
 from ..diff import VersionDiff, diff_manifests
 from ..licences import licence_info
 from ..model import Manifest
@@ -132,9 +133,10 @@ def person_url(first: str, last: str, orcid: str | None) -> str:
     return "people/" + (orcid if orcid else "name-" + key.removeprefix("name:")) + "/"
 
 
-def dataset_entries(catalogue: Catalogue,
-                    thumbnails: dict[str, list[ThumbView]] | None = None) -> list[DatasetEntry]:
+def dataset_entries(catalogue: Catalogue, thumbnails: dict[str, list[ThumbView]] | None = None,
+                    derived: DerivedCache | None = None) -> list[DatasetEntry]:
     """Datasets with at least one valid version, in title order."""
+    derived = derived or DerivedCache()
     entries = []
     for dataset in catalogue.datasets:
         if not dataset.manifests:
@@ -142,7 +144,9 @@ def dataset_entries(catalogue: Catalogue,
         entry = DatasetEntry(dataset.id, list(dataset.manifests), dataset.fingerprint,
                              thumbnails=(thumbnails or {}).get(dataset.id, []))
         for older, newer in zip(entry.versions, entry.versions[1:], strict=False):
-            entry.diffs[newer.version.version] = diff_manifests(older, newer)
+            key = f"diff:{entry.fingerprint}:{older.version.version}:{newer.version.version}"
+            entry.diffs[newer.version.version] = derived.get(
+                key, lambda older=older, newer=newer: diff_manifests(older, newer))  # type: ignore[misc]
         entries.append(entry)
     return sorted(entries, key=lambda e: (e.title.lower(), e.id))
 
@@ -206,29 +210,38 @@ def machine_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLin
     return dict(sorted(files.items()))
 
 
-def _memo_by_identity(fn: Callable[[Manifest], Any]) -> Callable[[Manifest], Any]:
-    """`fn` computed once per manifest object; a page per version would otherwise redo it."""
-    seen: dict[int, tuple[Manifest, Any]] = {}
+def _remembered_scores(entries: list[DatasetEntry], derived: DerivedCache) -> Callable[[Manifest], Any]:
+    """Completeness per manifest, computed once and remembered by its dataset's fingerprint."""
+    keys = {id(m): f"score:{e.fingerprint}:{m.version.version}" for e in entries for m in e.versions}
+    held = [m for e in entries for m in e.versions]  # keeps every id above unique while planning
 
-    def memo(manifest: Manifest) -> Any:
-        if id(manifest) not in seen:
-            seen[id(manifest)] = (manifest, fn(manifest))  # holding it keeps its id unique
-        return seen[id(manifest)][1]
+    def score_of(manifest: Manifest) -> Any:
+        key = keys.get(id(manifest))
+        if key is None or not held:
+            return completeness(manifest)
+        return derived.get(key, lambda: completeness(manifest))
 
-    return memo
+    return score_of
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings,
                thumbnails: dict[str, list[ThumbView]] | None = None, zoo: ZooLinks | None = None,
-               dates: dict[str, tuple[str, str]] | None = None) -> SitePlan:
-    """Every page of the site, every badge file it links to, and the search documents."""
-    entries = dataset_entries(catalogue, thumbnails)
+               dates: dict[str, tuple[str, str]] | None = None,
+               derived: DerivedCache | None = None) -> SitePlan:
+    """Every page of the site, every badge file it links to, and the search documents.
+
+    Values derived from one dataset alone come from `derived` when its files are unchanged."""
+    derived = derived or DerivedCache()
+    entries = dataset_entries(catalogue, thumbnails, derived)
     for entry in entries:
         entry.git_dates = (dates or {}).get(entry.id)
     people = collect_people(catalogue.datasets)
-    score_of = _memo_by_identity(completeness)
-    documents = [search_document(e.id, e.latest, e.thumbnails[0].card if e.thumbnails else None,
-                                 score_of=score_of) for e in entries]
+    score_of = _remembered_scores(entries, derived)
+    documents = []
+    for e in entries:
+        card = e.thumbnails[0].card if e.thumbnails else None
+        documents.append(derived.get(f"search:{e.fingerprint}:{card}", lambda e=e, card=card: search_document(
+            e.id, e.latest, card, score_of=score_of)))  # type: ignore[misc]
     related = related_datasets(documents)
     by_id = {e.id: e for e in entries}
     site = {
