@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
 from .derived import DerivedCache
+from .file_digests import file_digests
 from .git_changes import dataset_dates
 from .manifest_store import ManifestStore
 from .problems import Report, Severity
@@ -132,15 +133,15 @@ def _thumbnails(catalogue: Catalogue, cache: Path, submit: Submit | None,
     return views, files
 
 
-def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]], strict: bool) -> str:
+def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]], strict: bool,
+               cache: Path | None = None) -> str:
     """Hash of everything a build reads: when it matches the live site's, the build has nothing to do.
 
-    Contents, not modification times, so a fresh checkout of the same commit also matches."""
+    Contents, not modification times, so a fresh checkout of the same commit also matches
+    (file hashes are remembered in `cache` by stat, so unchanged files are not read again)."""
     digest = hashlib.sha256(f"{site_key}\0{strict}\0{sorted(dates.items())}\0".encode())
-    for path in sorted(datasets.rglob("*")):
-        if path.is_file():
-            digest.update(f"{path.relative_to(datasets).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, file_digest in file_digests(datasets, cache).items():
+        digest.update(f"{name}\0{file_digest}\n".encode())
     return digest.hexdigest()
 
 
@@ -184,7 +185,7 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     site_key = _site_key(settings_path, override_dir)
     dates = dataset_dates(datasets.resolve().parent, datasets)
-    inputs = inputs_key(datasets, site_key, dates, strict)
+    inputs = inputs_key(datasets, site_key, dates, strict, cache)
     previous = None if force else _unchanged(out, cache, inputs)
     if previous is not None:
         previous.seconds = time.perf_counter() - started

@@ -159,3 +159,36 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(datasets: Path, tmp_
     (datasets / "kromp" / "1.1.yaml").write_text(KROMP_11.replace("Reviewed", "Checked"))
     again = build_site(datasets, tmp_path / "parallel")
     assert again.stats is not None and 0 < again.stats.written < 15 and again.stats.unchanged > 30
+
+
+def test_file_hashes_are_read_again_only_when_the_stat_changed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from site_builder import file_digests as module
+
+    folder = tmp_path / "datasets"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "1.0.yaml").write_text("one")
+    (folder / "b.yaml").write_text("two")
+    past = time.time() - 60
+    for path in folder.rglob("*.yaml"):
+        os.utime(path, (past, past))
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(path: str, mode: str = "r") -> object:
+        opened.append(Path(path).name)
+        return real_open(path, mode)
+
+    monkeypatch.setattr(module, "open", counting_open, raising=False)
+    first = module.file_digests(folder, tmp_path / "cache")
+    assert first == {"a/1.0.yaml": hashlib.sha256(b"one").hexdigest(),
+                     "b.yaml": hashlib.sha256(b"two").hexdigest()}
+    assert sorted(opened) == ["1.0.yaml", "b.yaml"]
+    opened.clear()
+    assert module.file_digests(folder, tmp_path / "cache") == first and opened == []
+    (folder / "b.yaml").write_text("three")  # just now: read now, and again next time (racy)
+    assert module.file_digests(folder, tmp_path / "cache")["b.yaml"] == hashlib.sha256(b"three").hexdigest()
+    assert module.file_digests(folder, tmp_path / "cache")["b.yaml"] == hashlib.sha256(b"three").hexdigest()
+    assert opened == ["b.yaml", "b.yaml"]
