@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import orjson
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -130,9 +131,9 @@ def _spare(out: Path) -> Path:
 
 def _read_record(site: Path) -> dict[str, list[str | None]]:
     try:
-        loaded = json.loads((site / RECORD).read_text(encoding="utf-8"))
+        loaded = orjson.loads((site / RECORD).read_bytes())
         return {str(k): list(v) for k, v in loaded.items() if isinstance(v, list)}
-    except (ValueError, OSError, AttributeError):
+    except (orjson.JSONDecodeError, OSError, AttributeError):
         return {}
 
 
@@ -184,7 +185,7 @@ def commit(site: StagedSite) -> WriteStats:
         _prune_empty(stale.parent, site.stage)
     record = site.stage / RECORD
     record.unlink(missing_ok=True)
-    record.write_text(json.dumps(site.record, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    record.write_bytes(orjson.dumps(site.record, option=orjson.OPT_SORT_KEYS) + b"\n")
     if site.out.exists() and _exchange(site.stage, site.out):
         _keep_as_spare(site.stage, site.out)
         return site.stats

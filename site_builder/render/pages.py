@@ -143,6 +143,12 @@ def dataset_entries(catalogue: Catalogue, thumbnails: dict[str, list[ThumbView]]
             continue
         entry = DatasetEntry(dataset.id, list(dataset.manifests), dataset.fingerprint,
                              thumbnails=(thumbnails or {}).get(dataset.id, []))
+        # Filled in ahead of the cached properties: the same values as computing them.
+        entry.__dict__["facts"] = derived.get(f"facts:{entry.fingerprint}",
+                                              lambda e=entry: quick_facts(e.latest))  # type: ignore[misc]
+        entry.__dict__["badges"] = derived.get(f"badges:{entry.fingerprint}",
+                                               lambda e=entry: badges_for(  # type: ignore[misc]
+                                                   e.latest.image_licence, e.latest.annotation_licences))
         for older, newer in zip(entry.versions, entry.versions[1:], strict=False):
             key = f"diff:{entry.fingerprint}:{older.version.version}:{newer.version.version}"
             entry.diffs[newer.version.version] = derived.get(
