@@ -68,8 +68,40 @@ def display_name(path: Path) -> str:
 
 
 def manifest_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix in MANIFEST_SUFFIXES and not p.name.startswith("."))
+    """The manifests in a folder; a symbolic link out of the folder is never read."""
+    if _leaves(folder, folder.parent):
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in MANIFEST_SUFFIXES
+                  and not p.name.startswith(".") and p.is_file() and not _leaves(p, folder))
+
+
+def _leaves(path: Path, folder: Path) -> bool:
+    """True when `path` is a symbolic link that resolves outside `folder` (or loops)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve(strict=True).is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # dangling, or a loop
+        return True
+
+
+def _folder_problems(folder: Path, manifests: int) -> list[Problem]:
+    """Links that lead out of the catalogue (refused, so that a pull request cannot publish
+    /etc/passwd or a file outside the repository), and a dataset folder with no manifest."""
+    name = display_name(folder)
+    hint = "commit the file itself: links out of the catalogue are not followed"
+    if _leaves(folder, folder.parent):
+        return [Problem(name, 1, 1, "", Severity.ERROR,
+                        f"the dataset folder '{folder.name}' is a symbolic link to a folder outside "
+                        "the catalogue", hint)]
+    problems = [Problem(display_name(p), 1, 1, "", Severity.ERROR,
+                        f"'{p.name}' is a symbolic link to a file outside the dataset folder", hint)
+                for p in sorted(folder.iterdir()) if p.suffix in MANIFEST_SUFFIXES and _leaves(p, folder)]
+    if not manifests and not problems:
+        problems.append(Problem(name, 1, 1, "", Severity.WARNING,
+                                f"the dataset folder '{folder.name}' holds no manifest",
+                                f"add one with `mifa new {folder.name}`, or remove the folder"))
+    return problems
 
 
 def load_dataset(folder: Path) -> tuple[Dataset, list[Problem]]:
@@ -84,6 +116,7 @@ def assemble_dataset(folder: Path, loaded: list[LoadedManifest]) -> tuple[Datase
     problems: list[Problem] = []
     for item in loaded:
         problems.extend(item.problems)
+    problems.extend(_folder_problems(folder, len(loaded)))
     first_file = loaded[0].file if loaded else display_name(folder)
     if not is_dataset_id(folder.name):
         problems.append(Problem(first_file, 1, 1, "", Severity.ERROR,
@@ -158,6 +191,8 @@ def _order_chain(loaded: list[LoadedManifest]) -> tuple[list[LoadedManifest], li
     roots.sort(key=lambda v: (v.version.timestamp if v.version else None, v.file))
     for extra in roots[1:]:
         assert extra.version is not None and extra.document is not None
+        if roots[0].version is not None and extra.version.version == roots[0].version.version:
+            continue  # the same label twice: reported once, by _file_name_rules
         problems.append(extra.document.problem(
             ("version", "previous_version"),
             f"version '{extra.version.version}' does not follow any version, but this dataset "
@@ -180,8 +215,35 @@ def _order_chain(loaded: list[LoadedManifest]) -> tuple[list[LoadedManifest], li
         ordered.append(current)
         if current.version is not None:
             queue.extend(followers.get(current.version.version, []))
+    problems.extend(_cycles([v for v in with_version if v not in ordered], by_label))
     ordered += [v for v in loaded if v not in ordered]
     return ordered, problems
+
+
+def _cycles(unreached: list[LoadedManifest], by_label: dict[str, LoadedManifest]) -> Iterable[Problem]:
+    """One error per loop of previous_version links (versions no chain start leads to)."""
+    reported: set[frozenset[str]] = set()
+    for item in unreached:
+        path: list[LoadedManifest] = []
+        current: LoadedManifest | None = item
+        while current is not None and current not in path and current.version is not None:
+            path.append(current)
+            current = by_label.get(current.version.previous_version or "")
+        if current is None or current not in path:
+            continue
+        loop = path[path.index(current):]
+        labels = [v.version.version for v in reversed(loop) if v.version is not None]
+        if frozenset(labels) in reported:
+            continue
+        reported.add(frozenset(labels))
+        first = min(loop, key=lambda v: (v.version.timestamp if v.version else None, v.file))
+        assert first.document is not None and first.version is not None
+        start = labels.index(first.version.version)
+        shown = labels[start:] + labels[:start] + [first.version.version]
+        yield first.document.problem(
+            ("version", "previous_version"),
+            f"previous_version links go round in a circle: {' -> '.join(shown)}",
+            "the first version has no previous_version; each later one names the version before it")
 
 
 def _credit_rules(versions: list[LoadedManifest]) -> Iterable[Problem]:

@@ -10,6 +10,7 @@ Python parser) so that each value keeps its position for error messages.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,12 @@ MAX_ALIASES = 50
 """Aliases allowed per document: enough for hand-written reuse, too few for a 'billion laughs'."""
 MAX_DEPTH = 40
 """Deepest nesting accepted; real manifests are under 8 levels deep."""
+_DEEP = 2000
+"""libyaml composes recursively and overflows the C stack (a segfault, not an exception) near
+20,000 levels, which a 40 kB line of brackets or dashes reaches. Text that could nest this deep
+has its depth checked on the event stream, which does not recurse, before it is composed."""
+_DEEP_INDENT = re.compile(rf"(?m)^[ \t?:-]{{{_DEEP // 2}}}")
+"""Block nesting needs indentation or `- `, `? `, `: ` indicators: two levels at most per column."""
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -196,6 +203,44 @@ def _line_of_offset(raw: bytes, offset: int) -> Mark:
     return Mark(before.count(b"\n") + 1, offset - line_start + 1)
 
 
+def _too_deep(text: str) -> Mark | None:
+    """Where nesting first goes deeper than MAX_DEPTH, when the text could nest deep enough to
+    crash the composer (more than _DEEP flow brackets, or a long run of indentation)."""
+    if text.count("[") + text.count("{") < _DEEP and not _DEEP_INDENT.search(text):
+        return None  # the usual case: composing is safe, the builder bounds the depth
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    where = event.start_mark
+                    return Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # composing reports the syntax error
+    return None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column, or ''."""
+    lines = text.split("\n", line + 1)
+    return lines[line][column:column + 1] if line < len(lines) else ""
+
+
+def _control_character(text: str, exc: yaml.reader.ReaderError) -> tuple[Mark, str]:
+    """Where a character YAML forbids (NUL, other control characters) is, and which one."""
+    if _Loader.__name__.startswith("C"):  # libyaml reports a byte offset into the UTF-8 text
+        before = text.encode("utf-8")[:exc.position].decode("utf-8", "replace")
+    else:  # pragma: no cover - the pure-Python reader counts characters
+        before = text[:exc.position]
+    line_start = before.rfind("\n") + 1
+    mark = Mark(before.count("\n") + 1, len(before) - line_start + 1)
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return mark, f"U+{code:04X}"
+
+
 def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[YamlDocument | None,
                                                                              list[Problem]]:
     """Parse one YAML mapping from bytes; return the document or the problems that stop it."""
@@ -208,15 +253,24 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return fail(Mark(1, 1), "the file is UTF-16 text, not UTF-8", "save the file as UTF-8 text")
         return fail(_line_of_offset(raw, exc.start),
                     f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                     "save the file as UTF-8 text")
     text = text.removeprefix("\ufeff")
+    deep = _too_deep(text)
+    if deep is not None:
+        return fail(deep, f"nesting is deeper than {MAX_DEPTH} levels",
+                    "flatten the structure; manifests need only a few levels")
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         mark = Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
+        if where is not None and _char_at(text, where.line, where.column) == "\t":
+            return fail(mark, "a tab is used for indentation; YAML indents with spaces only",
+                        "replace the tab with spaces (editors can convert tabs to spaces)")
         context = str(exc.context or "")
         if exc.context_mark is not None and exc.problem_mark is not None \
                 and exc.context_mark.line != exc.problem_mark.line:
@@ -224,6 +278,10 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
         reason = ", ".join(part for part in (context, str(exc.problem or "")) if part)
         return fail(mark, f"this is not valid YAML: {reason}",
                     "check the indentation and quoting near this line")
+    except yaml.reader.ReaderError as exc:
+        mark, code = _control_character(text, exc)
+        return fail(mark, f"the file contains the control character {code}, which YAML does not allow",
+                    "remove it: a manifest is plain text (is this a binary file saved as .yaml?)")
     except yaml.YAMLError as exc:
         return fail(Mark(1, 1), f"this is not valid YAML: {exc}", "check the file's syntax")
     except RecursionError:  # the pure-Python parser on absurdly deep nesting

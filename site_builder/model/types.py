@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
@@ -118,15 +118,36 @@ def _assume_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+FUTURE_SLACK = timedelta(days=1)
+"""A time this far ahead of the clock is a typo (2204 for 2024), not a time zone slip."""
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """A raw timestamp (datetime, date or ISO text) as an aware datetime, or None."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return _assume_utc(value) if isinstance(value, datetime) else None
+
+
 def _timestamp_warnings(value: Any) -> list[Advice]:
+    advice = []
     naive = (isinstance(value, datetime) and value.tzinfo is None) or (
         isinstance(value, str)
         and re.fullmatch(r"\s*\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?\s*", value) is not None
     )
     if naive:
-        return [(f"the time {quoted(value)} has no UTC offset; it is read as UTC",
-                 "add the offset, e.g. 2023-03-07T14:37:00+00:00")]
-    return []
+        advice.append((f"the time {quoted(value)} has no UTC offset; it is read as UTC",
+                       "add the offset, e.g. 2023-03-07T14:37:00+00:00"))
+    when = _as_utc(value)
+    if when is not None and when > datetime.now(UTC) + FUTURE_SLACK:
+        advice.append((f"the time {quoted(value)} is in the future",
+                       "give the time it happened, with its UTC offset, e.g. 2023-03-07T14:37:00+00:00"))
+    return advice
 
 
 def _model_reference(value: Any) -> str:

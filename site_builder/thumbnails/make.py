@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, UnidentifiedImageError
 
 from ..model import Manifest
 from ..model.images import ExampleImage
@@ -58,8 +58,42 @@ class ThumbnailResult:
     warnings: list[str] = field(default_factory=list)
 
 
+class SourceRefused(Exception):
+    """A local source that is not read: a link out of the dataset, a bomb, an unknown format."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _is_remote(source: str) -> bool:
     return source.startswith(("http://", "https://", "s3://"))
+
+
+def _leaves(folder: Path, path: Path) -> bool:
+    """True when `path`, or a link anywhere inside it, resolves outside the dataset folder.
+
+    The model keeps written paths inside the folder; this catches symbolic links, which
+    would otherwise put a file from elsewhere on the machine into the site as a thumbnail."""
+    inside = folder.resolve()
+    if not path.resolve().is_relative_to(inside):
+        return True
+    if path.is_dir() and not path.is_symlink():
+        for root, dirs, files in os.walk(path):
+            for name in (*dirs, *files):
+                entry = Path(root, name)
+                if entry.is_symlink() and not entry.resolve().is_relative_to(inside):
+                    return True
+    return False
+
+
+def _local(job: ThumbnailJob, source: str) -> Path:
+    """A source in the dataset folder, refused when a link leads out of it."""
+    path = job.folder / source
+    if _leaves(job.folder, path):
+        raise SourceRefused(f"{source}: a symbolic link leads outside the dataset folder; "
+                            "it is not read")
+    return path
 
 
 def _hash_path(digest: Any, path: Path) -> None:
@@ -91,6 +125,8 @@ def cache_key(job: ThumbnailJob, code: str) -> str:
             continue
         if _is_remote(source):
             digest.update(source.encode())
+        elif _leaves(job.folder, job.folder / source):
+            digest.update(b"outside")
         else:
             _hash_path(digest, job.folder / source)
     return digest.hexdigest()[:32]
@@ -110,18 +146,30 @@ def placeholder(size: int, text: str = "no preview") -> Image.Image:
     return image
 
 
-def _open_raster(path: Path) -> Image.Image:
-    """A plain image file, refusing decompression bombs before decoding them."""
+def _open_raster(path: Path, name: str) -> Image.Image:
+    """A plain image file, refusing decompression bombs from the size in its header.
+
+    The size is compared here rather than through PIL's global MAX_IMAGE_PIXELS and a
+    warnings filter: neither is thread-safe, and thumbnails are made in parallel."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        old = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
         try:
-            with Image.open(path) as opened:
-                opened.load()
-                return opened.convert("RGB")
-        finally:
-            Image.MAX_IMAGE_PIXELS = old
+            opened = Image.open(path)
+        except Image.DecompressionBombError as exc:
+            raise SourceRefused(f"{name}: {exc}") from None
+        except FileNotFoundError:
+            raise SourceRefused(f"{name}: no such file in the dataset folder") from None
+        except UnidentifiedImageError:
+            raise SourceRefused(f"{name}: not a PNG, JPEG or TIFF image that can be read") from None
+    with opened:
+        if opened.width * opened.height > MAX_PIXELS:
+            raise SourceRefused(f"{name}: an image of {opened.width}×{opened.height} px exceeds the limit "
+                                f"of {MAX_PIXELS} px (possible decompression bomb)")
+        try:
+            opened.load()
+        except OSError as exc:  # truncated or corrupt data
+            raise SourceRefused(f"{name}: cannot read the image: {exc}") from None
+        return opened.convert("RGB")
 
 
 def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str, str], list[str]]:
@@ -132,17 +180,19 @@ def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str,
     example, notes = job.example, []
     source = example.image
     plane = example.plane
-    location: str | Path = source if _is_remote(source) else job.folder / source
+    location: str | Path = source if _is_remote(source) else _local(job, source)
     details: dict[str, str] = {}
     if not _is_remote(source) and Path(source).suffix.lower() in _RASTER_SUFFIXES:
-        image = _open_raster(job.folder / source)
+        image = _open_raster(Path(location), source)
         full_width = image.width
         details["dimensions"] = f"{image.width} × {image.height} px"
         image.thumbnail((size, size), Image.Resampling.LANCZOS)
     else:
+        if isinstance(location, Path) and location.is_file():
+            raise SourceRefused(f"{source}: not an OME-Zarr store (a folder) nor a PNG, JPEG or TIFF file")
         rendered = render_thumbnail(location, size=size, z=plane.z if plane else None,
                                     t=plane.t if plane else None, labels=example.labels,
-                                    label_image=job.folder / example.label_image if example.label_image
+                                    label_image=_local(job, example.label_image) if example.label_image
                                     else None, style=example.overlay)
         image, info = rendered.image, rendered.info
         full_width = info.level_shapes[0][-1]
@@ -151,7 +201,7 @@ def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str,
             notes += _compare_declared(info, job.declared)
     scale = image.width / full_width if full_width else 1.0
     if example.annotations:
-        shapes, problems = read_vector_annotations(job.folder / example.annotations,
+        shapes, problems = read_vector_annotations(_local(job, example.annotations),
                                                    image_name=example.annotation_image_name,
                                                    display_name=example.annotations)
         notes += [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in problems]

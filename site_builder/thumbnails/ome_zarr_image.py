@@ -26,10 +26,13 @@ T = TypeVar("T")
 MAX_ELEMENTS = 10**12  # a declared shape beyond this is a hostile or broken store, not an image
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
-RETRIES = 2  # remote reads are retried this many times after the first failure
+TOTAL_TIMEOUT_S = 120.0  # one request, however slowly a server trickles its answer
+RETRIES = 2  # remote reads are retried this many times after a failure other than a timeout
 FILL_ALPHA = 0.4
 PALETTE = ("#00FF00", "#FF00FF", "#00FFFF", "#FFFF00", "#FF0000", "#0000FF", "#FF8000", "#FFFFFF")
-_NOT_TRANSIENT = (FileNotFoundError, KeyError, ValueError, TypeError, IndexError)
+_NOT_TRANSIENT = (FileNotFoundError, KeyError, ValueError, TypeError, IndexError, TimeoutError)
+"""Not retried; a server that did not answer in time is not asked twice more (it would triple
+the time a dead host holds up the build)."""
 
 
 class ThumbnailError(Exception):
@@ -90,7 +93,9 @@ class _Store:
                 if attempt + 1 < attempts and not isinstance(exc, _NOT_TRANSIENT):
                     time.sleep(0.25 * (attempt + 1))
                     continue
-                raise ThumbnailError(f"{self.name}: cannot read {what}: {type(exc).__name__}: {exc}") from exc
+                detail = (f"no answer within the time limit ({type(exc).__name__})"
+                          if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}")
+                raise ThumbnailError(f"{self.name}: cannot read {what}: {detail}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     def array(self, path: str) -> Any:
@@ -114,7 +119,8 @@ def _open(location: str | Path) -> _Store:
     text = str(location)
     if text.startswith(("http://", "https://")):
         import aiohttp
-        timeout = aiohttp.ClientTimeout(connect=CONNECT_TIMEOUT_S, sock_read=READ_TIMEOUT_S)
+        timeout = aiohttp.ClientTimeout(total=TOTAL_TIMEOUT_S, connect=CONNECT_TIMEOUT_S,
+                                        sock_read=READ_TIMEOUT_S)
         with _wrapped(f"{text}: cannot open URL"):
             options = {"client_kwargs": {"timeout": timeout}}
             store = FsspecStore.from_url(text.rstrip("/"), storage_options=options, read_only=True)

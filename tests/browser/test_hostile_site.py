@@ -1,4 +1,10 @@
-"""A site built from a hostile manifest, opened in a real browser: nothing it carries runs."""
+"""A site built from hostile manifests, opened in a real browser: nothing they carry runs.
+
+The site holds the HOSTILE manifest of test_build.py and every script/ input of the hostile
+corpus (tests/fixtures/hostile/script/) that validates: raw HTML in Markdown, javascript: and
+data: links, event attributes, SVG with script, quotes that try to leave attributes and JSON-LD.
+Each payload calls alert(), so a payload that ran would open a dialog.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,18 @@ import pytest
 
 from site_builder.build import build_site
 
-from ..test_build import HOSTILE
-from ..test_site import write_catalogue
+from ..hostile_corpus import HOSTILE, script_catalogue, slug
+from ..test_build import HOSTILE as HOSTILE_MANIFEST
 from .conftest import require_playwright
 
 require_playwright()
 from playwright.sync_api import Browser, Dialog, Request  # noqa: E402
+
+SCRIPT_DATASETS = sorted({slug(p.name) for p in (HOSTILE / "script").glob("*.yaml")
+                          if not p.name.endswith("-is-refused.yaml")} | {"svg-example"})
+PAGES = ["datasets/hostile/index.html", "datasets/hostile/1.0/index.html", "people/index.html",
+         "search/index.html?q=nuclei", "search/index.html?q=alert", "index.html", "datasets/index.html",
+         *[f"datasets/{dataset}/index.html" for dataset in SCRIPT_DATASETS]]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -27,8 +39,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
-    datasets = write_catalogue(root, {"hostile/1.0.yaml": HOSTILE})
-    assert build_site(datasets, root / "_site").published
+    datasets = script_catalogue(root)
+    (datasets / "hostile").mkdir()
+    (datasets / "hostile" / "1.0.yaml").write_text(HOSTILE_MANIFEST, encoding="utf-8")
+    result = build_site(datasets, root / "_site")
+    assert result.published, [p.message for p in result.report.errors]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              functools.partial(_Quiet, directory=str(root / "_site")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -36,8 +51,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.mark.parametrize("path", ["datasets/hostile/index.html", "datasets/hostile/1.0/index.html",
-                                  "people/index.html", "search/index.html?q=nuclei", "index.html"])
+@pytest.mark.parametrize("path", PAGES)
 def test_no_dialog_no_injected_script_no_foreign_request(browser: Browser, hostile_url: str,
                                                           path: str) -> None:
     context = browser.new_context()
@@ -56,10 +70,19 @@ def test_no_dialog_no_injected_script_no_foreign_request(browser: Browser, hosti
     page.on("dialog", on_dialog)
     page.on("request", on_request)
     try:
-        page.goto(hostile_url + path)
+        response = page.goto(hostile_url + path)
+        assert response is not None and response.ok, path
         page.wait_for_load_state("networkidle")
-        for link in page.locator("main a").all()[:40]:
-            link.hover()  # would fire injected onmouseover handlers
+        for link in page.locator("main a").all()[:10]:
+            if link.is_visible():
+                link.hover(timeout=2_000)  # a real pointer, as a reader would move it
+        # Then every element in the page gets the events injected handlers listen for.
+        page.evaluate("""() => { for (const element of document.querySelectorAll('body *')) {
+            for (const type of ['mouseover', 'mouseenter', 'pointerover', 'click', 'focus', 'toggle']) {
+                if (type === 'click' && element.closest('a[href], button, form')) continue;
+                element.dispatchEvent(new Event(type, {bubbles: true}));
+            } } }""")
+        page.wait_for_timeout(100)
         assert dialogs == []
         assert foreign == []
         assert page.evaluate("() => document.querySelectorAll('script:not([src]):not([type])').length") == 0
