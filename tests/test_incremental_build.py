@@ -192,3 +192,19 @@ def test_file_hashes_are_read_again_only_when_the_stat_changed(tmp_path: Path,
     assert module.file_digests(folder, tmp_path / "cache")["b.yaml"] == hashlib.sha256(b"three").hexdigest()
     assert module.file_digests(folder, tmp_path / "cache")["b.yaml"] == hashlib.sha256(b"three").hexdigest()
     assert opened == ["b.yaml", "b.yaml"]
+
+
+def test_a_link_out_of_the_catalogue_is_hashed_by_its_target_name_never_read(tmp_path: Path) -> None:
+    from site_builder.file_digests import file_digests
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    folder = tmp_path / "datasets" / "a"
+    folder.mkdir(parents=True)
+    (folder / "leak.yaml").symlink_to(outside)
+    first = file_digests(tmp_path / "datasets")
+    outside.write_text("changed secret")  # the target is not read, so its change is not seen
+    assert file_digests(tmp_path / "datasets") == first
+    (folder / "leak.yaml").unlink()
+    (folder / "leak.yaml").symlink_to(tmp_path / "elsewhere")
+    assert file_digests(tmp_path / "datasets") != first
