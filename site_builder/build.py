@@ -7,6 +7,7 @@ staged folder that replaces the old site only when everything succeeded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import os
@@ -30,6 +31,7 @@ from .render.write import write_items
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
+from .workers import gc_paused
 from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]
@@ -190,8 +192,26 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     if previous is not None:
         previous.seconds = time.perf_counter() - started
         return previous
+    try:
+        with gc_paused():
+            result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs,
+                            progress=progress, strict=strict, submit=submit, force=force)
+    finally:
+        gc.unfreeze()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override_dir: Path, site_key: str,
+           dates: dict[str, tuple[str, str]], inputs: str, *, progress: Progress | None, strict: bool,
+           submit: Submit | None, force: bool) -> BuildResult:
+    """Everything after the no-op check, with the garbage collector paused: the build makes
+    millions of long-lived objects, and each collection scanned them all again. The catalogue
+    and the plan are frozen out of it too, so forked workers (which collect) leave them be
+    and do not copy the memory a collection would touch."""
     settings, settings_problems = load_settings(settings_path)
     catalogue = load_catalogue(datasets, store=ManifestStore(cache))
+    gc.freeze()
     report = catalogue.report
     report.extend(settings_problems)
     if settings is not None:
@@ -206,6 +226,7 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     derived = DerivedCache(cache)
     plan = plan_pages(catalogue, settings, thumbnails, zoo, dates, derived)
     derived.save()
+    gc.freeze()
     pages = plan.pages
     env = make_environment(override_dir)
     staged = output.begin(out, fresh=force)
@@ -227,7 +248,7 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
     except BaseException:
         output.abort(staged)
         raise
-    result = BuildResult(report, True, len(pages), stats, time.perf_counter() - started)
+    result = BuildResult(report, True, len(pages), stats)
     _remember(cache, inputs, result)
     return result
 

@@ -67,12 +67,30 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    """A folder's entries by name; their types come with the listing, without a stat each."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
+def _is_manifest_name(name: str) -> bool:
+    return name.endswith(MANIFEST_SUFFIXES) and not name.startswith(".")
+
+
 def manifest_files(folder: Path) -> list[Path]:
     """The manifests in a folder; a symbolic link out of the folder is never read."""
     if _leaves(folder, folder.parent):
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in MANIFEST_SUFFIXES
-                  and not p.name.startswith(".") and p.is_file() and not _leaves(p, folder))
+    found = []
+    for entry in _listing(folder):
+        if not _is_manifest_name(entry.name):
+            continue
+        path = folder / entry.name
+        if entry.is_symlink() and (_leaves(path, folder) or not path.is_file()):
+            continue
+        if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+            found.append(path)
+    return found
 
 
 def _leaves(path: Path, folder: Path) -> bool:
@@ -96,7 +114,9 @@ def _folder_problems(folder: Path, manifests: int) -> list[Problem]:
                         "the catalogue", hint)]
     problems = [Problem(display_name(p), 1, 1, "", Severity.ERROR,
                         f"'{p.name}' is a symbolic link to a file outside the dataset folder", hint)
-                for p in sorted(folder.iterdir()) if p.suffix in MANIFEST_SUFFIXES and _leaves(p, folder)]
+                for p in (folder / e.name for e in _listing(folder)
+                          if e.is_symlink() and _is_manifest_name(e.name))
+                if _leaves(p, folder)]
     if not manifests and not problems:
         problems.append(Problem(name, 1, 1, "", Severity.WARNING,
                                 f"the dataset folder '{folder.name}' holds no manifest",
@@ -295,7 +315,7 @@ def _orcid_name_rules(datasets: list[Dataset]) -> Iterable[Problem]:
 
 def dataset_folders(root: Path) -> list[Path]:
     """Dataset folders directly under a catalogue root, in name order."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return [root / e.name for e in _listing(root) if not e.name.startswith((".", "_")) and e.is_dir()]
 
 
 def load_catalogue(root: Path, *, only: Iterable[Path] | None = None,

@@ -8,37 +8,25 @@ Like the manifest cache it is a pickle of the builder's own making, never a subm
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .manifest_store import code_key
+from .shard_cache import ShardedCache
 
 T = TypeVar("T")
-CACHE_FILE = "derived.pickle"
+CACHE_FOLDER = "derived"
 
 
 class DerivedCache:
     """get(key, make): the remembered value, or make() remembered for the next build."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self.file = cache_dir / CACHE_FILE if cache_dir is not None else None
-        self.code = code_key() if self.file is not None else ""
-        self.loaded: dict[str, Any] = self._read()
+        self.cache = ShardedCache(cache_dir / CACHE_FOLDER, code_key()) if cache_dir is not None else None
+        self.loaded: dict[str, Any] = self.cache.read() if self.cache is not None else {}
         self.used: dict[str, Any] = {}
         self.made = 0
-
-    def _read(self) -> dict[str, Any]:
-        if self.file is None or not self.file.is_file():
-            return {}
-        try:
-            with self.file.open("rb") as handle:
-                code, values = pickle.load(handle)
-        except Exception:  # another version's cache or a torn write: start again
-            return {}
-        return values if code == self.code and isinstance(values, dict) else {}
 
     def get(self, key: str, make: Callable[[], T]) -> T:
         if key in self.used:
@@ -51,11 +39,6 @@ class DerivedCache:
         return value
 
     def save(self) -> None:
-        """Write what this build used, if anything changed."""
-        if self.file is None or (self.made == 0 and set(self.used) == set(self.loaded)):
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump((self.code, self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.file)
+        """Remember what this build used (only shards whose keys changed are written)."""
+        if self.cache is not None:
+            self.cache.write(self.used)

@@ -119,7 +119,7 @@ def credit_change(old: Manifest, new: Manifest) -> CreditChange:
 def word_diff(old: str, new: str) -> tuple[WordSpan, ...]:
     """Word-level spans; joining same+removed gives the old text, same+added the new one."""
     a, b = _tokens(old), _tokens(new)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = _opcodes(a, b)
     spans: list[WordSpan] = []
     removed, added = "", ""
 
@@ -144,6 +144,30 @@ def word_diff(old: str, new: str) -> tuple[WordSpan, ...]:
             added += "".join(b[j1:j2])
     flush()
     return tuple(spans)
+
+
+AUTOJUNK_FROM = 400
+"""Tokens in the changed middle of a text from which difflib may skip the most common ones
+(spaces, 'the'): exact matching there took 20 ms per rewritten description, 50 s for a
+10,000-dataset catalogue. Shorter texts are matched exactly."""
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes, with the common start and end set aside first (most edits are local)."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a_mid, b_mid = a[start:len(a) - end], b[start:len(b) - end]
+    matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=len(b_mid) >= AUTOJUNK_FROM)
+    ops = [("equal", 0, start, 0, start)] if start else []
+    ops += [(tag, i1 + start, i2 + start, j1 + start, j2 + start)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if (tag, i1, i2) != ("equal", 0, 0)]
+    if end:
+        ops.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
+    return ops
 
 
 def _tokens(text: str) -> list[str]:

