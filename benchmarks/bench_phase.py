@@ -34,11 +34,11 @@ def _rchar() -> int:
     return -1
 
 
-def validate(datasets: str) -> dict[str, Any]:
+def validate(datasets: str, cache: str = "") -> dict[str, Any]:
     started = time.perf_counter()
     from site_builder.validate import validate_paths
     imported = time.perf_counter()
-    report = validate_paths([Path(datasets)])
+    report = validate_paths([Path(datasets)], cache=Path(cache) if cache else None)
     done = time.perf_counter()
     return {"import_seconds": imported - started, "seconds": done - imported, "errors": len(report.errors),
             "warnings": len(report.warnings), "files": report.files_checked}

@@ -153,6 +153,13 @@ def run(count: int, root: Path, *, with_mkdocs: bool = True) -> list[tuple[str, 
     rows.append((f"validate ({count:,} datasets, {versions:,} versions)", FAILED if figures is None else
                  f"{figures['seconds']:.2f} s, {figures['errors']} errors, {figures['warnings']:,} warnings"))
 
+    validate_cache = root / ".mifa-cache"
+    shutil.rmtree(validate_cache, ignore_errors=True)
+    _phase("validate, filling its cache", "validate", datasets, str(validate_cache))
+    figures = _phase("validate, unchanged files cached", "validate", datasets, str(validate_cache))
+    rows.append(("validate again with `--cache` (no file changed)", FAILED if figures is None else
+                 f"{figures['seconds']:.2f} s, {figures['errors']} errors"))
+
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     figures = _phase("full build, cold caches", "build", datasets, out)

@@ -44,7 +44,7 @@ def _validate(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from exc
     else:
         paths = [Path(p) for p in args.paths] or [Path("datasets")]
-        report = validate_paths(paths)
+        report = validate_paths(paths, cache=Path(args.cache) if args.cache else None)
         touched = dataset_folders_in(paths) if args.format == "markdown" else []
     if args.format == "markdown":
         sys.stdout.write(format_markdown(report, new_version_diffs(touched)))
@@ -232,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("human", "json", "github", "markdown"), default="human",
                           help="markdown: a pull-request job summary, with what new versions change")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--cache", metavar="DIR",
+                          help="remember validated files here; unchanged files are not parsed again "
+                               "(e.g. .mifa-cache; the build keeps its own beside its output)")
     validate.add_argument("--changed-since", metavar="REF",
                           help="pull-request check: validate only the datasets changed since the merge "
                                "base with REF (e.g. origin/main), and refuse edits to published versions")

@@ -15,6 +15,7 @@ from .catalogue import (
 )
 from .diff import VersionDiff
 from .loader import load_manifest
+from .manifest_store import ManifestStore
 from .problems import Problem, Report, Severity
 
 
@@ -27,11 +28,12 @@ def _in_catalogue(path: Path) -> bool:
     return path.resolve().parent.parent.name == "datasets"
 
 
-def validate_paths(paths: Iterable[Path]) -> Report:
+def validate_paths(paths: Iterable[Path], *, cache: Path | None = None) -> Report:
     """Validate manifests and the rules between them; never raises for bad input.
 
     A folder of dataset folders is a catalogue; a folder under `datasets/`, or a
     manifest in one, is checked with its sibling versions; anything else alone.
+    With `cache`, files in dataset folders whose bytes are unchanged are not parsed again.
     """
     report = Report()
     folders: set[Path] = set()
@@ -55,7 +57,7 @@ def validate_paths(paths: Iterable[Path]) -> Report:
         report.files_checked += 1
         report.extend(loaded.problems)
     if folders:
-        catalogue = load_catalogue(Path("."), only=folders)
+        catalogue = load_catalogue(Path("."), only=folders, store=ManifestStore(cache))
         report.files_checked += catalogue.report.files_checked
         report.extend(catalogue.report.problems)
         report.extend(_zoo_problems(catalogue))

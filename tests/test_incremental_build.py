@@ -208,3 +208,19 @@ def test_a_link_out_of_the_catalogue_is_hashed_by_its_target_name_never_read(tmp
     (folder / "leak.yaml").unlink()
     (folder / "leak.yaml").symlink_to(tmp_path / "elsewhere")
     assert file_digests(tmp_path / "datasets") != first
+
+
+def test_validate_with_a_cache_reports_the_same_and_parses_only_what_changed(datasets: Path,
+                                                                              tmp_path: Path) -> None:
+    from site_builder.validate import validate_paths
+
+    (datasets / "mosquito" / "1.0.yaml").write_text(MOSQUITO.replace("CC-BY-NC-4.0", "CC BY NC"))
+
+    def shown(report: object) -> list[tuple[str, int, str]]:
+        return [(p.file, p.line, p.message) for p in report.problems]  # type: ignore[attr-defined]
+
+    fresh = validate_paths([datasets])
+    assert fresh.errors
+    assert shown(validate_paths([datasets], cache=tmp_path / "cache")) == shown(fresh)
+    assert shown(validate_paths([datasets], cache=tmp_path / "cache")) == shown(fresh)
+    assert len(list((tmp_path / "cache" / "manifests").glob("*.pickle"))) >= 1
