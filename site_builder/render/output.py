@@ -156,9 +156,11 @@ def begin(out: Path, *, fresh: bool = False) -> StagedSite:
     stage = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     spare = _spare(out)
-    staged = {} if fresh else _read_record(spare)
+    staged = _read_record(spare)
     if staged:
         spare.rename(stage)
+        if fresh:  # its files are replaced, not trusted: unlinked and made again
+            staged = {path: [None, None] for path in staged}
     else:
         shutil.rmtree(spare, ignore_errors=True)  # no record: it cannot be trusted
         stage.mkdir()
