@@ -11,16 +11,21 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Manifest
 from .problems import Path_
 from .vocabularies import is_annotator_role
 
 
+@lru_cache(maxsize=65536)  # the same people are credited across many datasets and versions
 def name_key(first: str, last: str) -> str:
     """'Inge M.', 'Ambros' -> 'name:inge-m-ambros' (accents and punctuation folded)."""
-    text = unicodedata.normalize("NFKD", f"{first} {last}")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = f"{first} {last}"
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     return "name:" + re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
