@@ -4,6 +4,7 @@ parsed in parallel, and a site swapped in with one atomic exchange."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -146,6 +147,12 @@ def test_rebuilds_start_from_the_spare_site_and_match_a_fresh_build(datasets: Pa
     assert build_site(datasets, out).published
     assert b"Inspected" in page.read_bytes()
     assert (spare / "datasets" / "kromp" / "index.html").read_bytes() == before
+    # The live site deleted: the spare's files made from the same inputs are kept, not rendered.
+    expected = site_files(out)
+    shutil.rmtree(out)
+    rebuilt = build_site(datasets, out)
+    assert rebuilt.stats is not None and rebuilt.stats.written < 15 and rebuilt.stats.unchanged > 100
+    assert site_files(out) == expected
 
 
 def test_a_parallel_build_is_byte_identical_to_a_serial_one(datasets: Path, tmp_path: Path,

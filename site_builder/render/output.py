@@ -79,12 +79,14 @@ class StagedSite:
         return target
 
     def reuse(self, path: str, key: str) -> bool:
-        """Keep the previous file without rendering it, if it was made from the same inputs."""
+        """Keep the previous file without rendering it, if it was made from the same inputs
+        (the live site's, or the spare's when the live site does not have it)."""
+        staged_hash, staged_key = (self.staged.get(path) or [None, None])[:2]
+        if staged_key == key and staged_hash is not None and self._keep(path, staged_hash, key):
+            return True
         old_hash, old_key = (self.previous.get(path) or [None, None])[:2]
         if old_key != key or old_hash is None:
             return False
-        if self._keep(path, old_hash, key):
-            return True
         old = self.out / path
         if not old.is_file():
             return False
