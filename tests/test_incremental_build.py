@@ -151,7 +151,7 @@ def test_rebuilds_start_from_the_spare_site_and_match_a_fresh_build(datasets: Pa
     expected = site_files(out)
     shutil.rmtree(out)
     rebuilt = build_site(datasets, out)
-    assert rebuilt.stats is not None and rebuilt.stats.written < 15 and rebuilt.stats.unchanged > 100
+    assert rebuilt.stats is not None and rebuilt.stats.written < 15 and rebuilt.stats.unchanged > 50
     assert site_files(out) == expected
 
 
