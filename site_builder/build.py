@@ -31,7 +31,6 @@ from .render.write import write_items
 from .search.bundle import cached_search_files
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
-from .workers import gc_paused
 from .zoo.links import link_datasets, open_snapshot
 
 Progress = Callable[[int, int], None]
@@ -193,9 +192,8 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
         previous.seconds = time.perf_counter() - started
         return previous
     try:
-        with gc_paused():
-            result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs,
-                            progress=progress, strict=strict, submit=submit, force=force)
+        result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs,
+                        progress=progress, strict=strict, submit=submit, force=force)
     finally:
         gc.unfreeze()
     result.seconds = time.perf_counter() - started
@@ -205,10 +203,9 @@ def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTI
 def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override_dir: Path, site_key: str,
            dates: dict[str, tuple[str, str]], inputs: str, *, progress: Progress | None, strict: bool,
            submit: Submit | None, force: bool) -> BuildResult:
-    """Everything after the no-op check, with the garbage collector paused: the build makes
-    millions of long-lived objects, and each collection scanned them all again. The catalogue
-    and the plan are frozen out of it too, so forked workers (which collect) leave them be
-    and do not copy the memory a collection would touch."""
+    """Everything after the no-op check. The catalogue and the plan (millions of long-lived
+    objects) are frozen out of the garbage collector once made: each collection scanned them
+    all again, and forked workers would copy the memory a collection touches."""
     settings, settings_problems = load_settings(settings_path)
     catalogue = load_catalogue(datasets, store=ManifestStore(cache))
     gc.freeze()
@@ -232,6 +229,8 @@ def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override
     staged = output.begin(out, fresh=force)
     try:
         write_items(staged, [*pages, *plan.groups], env, site_key, progress)
+        page_count = len(pages)
+        pages.clear()  # their contexts are the plan's largest part; the search index comes next
         for badge in plan.badges:
             staged.write(f"badges/{badge.filename}", badge.svg.encode("utf-8"))
         for path, data in _static_files():
@@ -248,7 +247,7 @@ def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override
     except BaseException:
         output.abort(staged)
         raise
-    result = BuildResult(report, True, len(pages), stats)
+    result = BuildResult(report, True, page_count, stats)
     _remember(cache, inputs, result)
     return result
 
