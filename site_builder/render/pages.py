@@ -207,15 +207,6 @@ def catalogue_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooL
     return files
 
 
-def machine_files(entries: list[DatasetEntry], people: list[Person], zoo: ZooLinks | None,
-                  settings: Settings, page_paths: list[str]) -> dict[str, bytes]:
-    """Every machine-readable file of the site at once (the build makes them group by group)."""
-    files = catalogue_files(entries, people, zoo, settings, page_paths)
-    for entry in entries:
-        files |= dataset_files(entry, settings)
-    return dict(sorted(files.items()))
-
-
 def _remembered_scores(entries: list[DatasetEntry], derived: DerivedCache) -> Callable[[Manifest], Any]:
     """Completeness per manifest, computed once and remembered by its dataset's fingerprint."""
     keys = {id(m): f"score:{e.fingerprint}:{m.version.version}" for e in entries for m in e.versions}
