@@ -22,7 +22,7 @@ from .catalogue import Catalogue, load_catalogue
 from .derived import DerivedCache
 from .file_digests import file_digests
 from .git_changes import dataset_dates
-from .manifest_store import ManifestStore
+from .manifest_store import ManifestStore, code_key
 from .problems import Report, Severity
 from .render import output
 from .render.pages import ThumbView, plan_pages
@@ -78,11 +78,9 @@ def _static_files() -> list[tuple[str, bytes]]:
 
 def _site_key(settings_path: Path, overrides: Path) -> str:
     """Hash of everything every page depends on: the catalogue folder (settings, vocabularies),
-    templates and the rendering code. Any change there re-renders every page."""
-    digest = hashlib.sha256()
-    code = Path(__file__).resolve().parent
-    files = [settings_path, *sorted(settings_path.parent.rglob("*")), *sorted(TEMPLATES.rglob("*")),
-             *sorted(code.rglob("*.py"))]
+    templates and the code. Any change there re-renders every page."""
+    digest = hashlib.sha256(code_key().encode())
+    files = [settings_path, *sorted(settings_path.parent.rglob("*")), *sorted(TEMPLATES.rglob("*"))]
     if overrides.is_dir():
         files += sorted(overrides.rglob("*"))
     for path in files:

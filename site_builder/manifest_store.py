@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import pydantic
@@ -31,6 +32,7 @@ CHUNK = 100
 """Files per task sent to a worker: large enough that queueing is a small overhead."""
 
 
+@lru_cache(maxsize=1)  # the code running in this process does not change under it
 def code_key() -> str:
     """Everything besides a file that decides its validation: the code and the vocabularies."""
     digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
