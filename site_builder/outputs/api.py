@@ -111,7 +111,12 @@ def api_files(entries: Sequence[DatasetEntry], people: Sequence[Person], zoo: Zo
     return files
 
 
+def dataset_api_paths(entry: DatasetEntry) -> list[str]:
+    """Where `dataset_api_files` puts each version's manifest, in version order."""
+    return [f"api/datasets/{entry.id}/{label(manifest)}.json" for manifest in entry.versions]
+
+
 def dataset_api_files(entry: DatasetEntry) -> dict[str, bytes]:
     """One dataset's files in the API: each version's public manifest."""
-    return {f"api/datasets/{entry.id}/{label(manifest)}.json": _json(public_manifest(manifest))
-            for manifest in entry.versions}
+    return {path: _json(public_manifest(manifest))
+            for path, manifest in zip(dataset_api_paths(entry), entry.versions, strict=True)}

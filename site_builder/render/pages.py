@@ -30,6 +30,7 @@ from ..outputs import (
     citation_cff,
     croissant,
     dataset_api_files,
+    dataset_api_paths,
     dataset_jsonld,
     ris,
     robots,
@@ -185,15 +186,21 @@ def _json_ld_markup(data: dict[str, Any]) -> Markup:
     return Markup(text)
 
 
+_VERSION_FILES: dict[str, Callable[[DatasetEntry, Manifest, Settings], bytes]] = {
+    "croissant.json": lambda entry, manifest, settings: stable_json(croissant(entry, manifest, settings)),
+    "citation.cff": lambda entry, manifest, settings: citation_cff(entry, manifest, settings).encode(),
+    "citation.bib": lambda entry, manifest, settings: bibtex(entry, manifest, settings).encode(),
+    "citation.ris": lambda entry, manifest, settings: ris(entry, manifest, settings).encode(),
+}
+"""The files beside each version's page, by name."""
+
+
 def dataset_files(entry: DatasetEntry, settings: Settings) -> dict[str, bytes]:
     """One dataset's machine-readable files: per version, its Croissant, citations and API manifest."""
     files = dataset_api_files(entry)
     for manifest in entry.versions:
-        base = f"{entry.url(manifest.version.version)}"
-        files[f"{base}croissant.json"] = stable_json(croissant(entry, manifest, settings))
-        files[f"{base}citation.cff"] = citation_cff(entry, manifest, settings).encode()
-        files[f"{base}citation.bib"] = bibtex(entry, manifest, settings).encode()
-        files[f"{base}citation.ris"] = ris(entry, manifest, settings).encode()
+        for name, make in _VERSION_FILES.items():
+            files[f"{entry.url(manifest.version.version)}{name}"] = make(entry, manifest, settings)
     return files
 
 
@@ -314,11 +321,8 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
 
 
 def _file_group(entry: DatasetEntry, settings: Settings, key: str) -> FileGroup:
-    paths = [f"api/datasets/{entry.id}/{m.version.version}.json" for m in entry.versions]
-    for manifest in entry.versions:
-        base = entry.url(manifest.version.version)
-        paths += [f"{base}{name}" for name in ("croissant.json", "citation.cff", "citation.bib",
-                                               "citation.ris")]
+    paths = [*dataset_api_paths(entry),
+             *(f"{entry.url(m.version.version)}{name}" for m in entry.versions for name in _VERSION_FILES)]
     return FileGroup("files:" + key, tuple(paths), lambda: dataset_files(entry, settings))
 
 
