@@ -88,6 +88,15 @@ def _location(loc: tuple[int | str, ...]) -> Path_:
     return tuple(p for p in loc if isinstance(p, int) or not _INTERNAL_LOC.match(p))
 
 
+_BOUNDS = {
+    "greater_than_equal": ("below the smallest allowed value,", "ge"),
+    "greater_than": ("not above the limit", "gt"),
+    "less_than_equal": ("over the largest allowed value,", "le"),
+    "less_than": ("not below the limit", "lt"),
+}
+"""pydantic's bound errors, in the project's words: (what is wrong, the ctx key of the bound)."""
+
+
 def error_to_problem(doc: YamlDocument, error: ErrorDetails,
                      root: type[BaseModel] = Manifest) -> Problem:
     """One pydantic error as a located Problem."""
@@ -131,6 +140,18 @@ def error_to_problem(doc: YamlDocument, error: ErrorDetails,
         hint = f"write one of: {expected}"
     elif kind == "string_pattern_mismatch":
         message = f"{_describe(value)} does not have the expected form"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message = f"expected a whole number, got {_describe(value)}"
+        hint = "write digits only, without units or words, e.g. 120"
+    elif kind in ("float_parsing", "float_type"):
+        message = f"expected a number, got {_describe(value)}"
+        hint = "write digits only, without units or words, e.g. 0.65"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"expected true or false, got {_describe(value)}"
+        hint = "write true or false"
+    elif kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        message = f"{_describe(value)} is {word} {ctx.get(key)}"
     else:
         message = error["msg"].removeprefix("Value error, ")
         if value is not None and not isinstance(value, dict | list) and kind != "value_error":

@@ -208,19 +208,40 @@ def _too_deep(text: str) -> Mark | None:
     crash the composer (more than _DEEP flow brackets, or a long run of indentation)."""
     if text.count("[") + text.count("{") < _DEEP and not _DEEP_INDENT.search(text):
         return None  # the usual case: composing is safe, the builder bounds the depth
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    where = event.start_mark
-                    return Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        pass  # composing reports the syntax error
+        return _first_too_deep(text, _Loader)
+    except yaml.YAMLError as exc:
+        return _too_deep_before(text, exc)
+
+
+def _first_too_deep(text: str, loader: type[yaml.SafeLoader]) -> Mark | None:
+    """Scan the event stream (which does not recurse) for the first collection over MAX_DEPTH."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                where = event.start_mark
+                return Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
+
+
+def _too_deep_before(text: str, exc: yaml.YAMLError) -> Mark | None:
+    """Whether the text nests deeper than MAX_DEPTH before the point where YAML gave up.
+
+    libyaml has a nesting limit of its own (about 1,000 levels since PyYAML 6.0.4) and stops
+    there, in its own words, before any event reaches the project's scan. The project's limit
+    is far lower, so it is decided here, with the pure-Python parser (which has no such limit
+    and does not recurse), on the text before the failure only: that bounds the work.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    end = mark.index if mark is not None and getattr(mark, "index", None) else len(text)
+    try:
+        return _first_too_deep(text[:end], yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None  # the text before the failure is broken or shallow: the syntax error stands
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -266,6 +287,10 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        deep = _too_deep_before(text, exc)
+        if deep is not None:
+            return fail(deep, f"nesting is deeper than {MAX_DEPTH} levels",
+                        "flatten the structure; manifests need only a few levels")
         where = exc.problem_mark or exc.context_mark
         mark = Mark(where.line + 1, where.column + 1) if where else Mark(1, 1)
         if where is not None and _char_at(text, where.line, where.column) == "\t":

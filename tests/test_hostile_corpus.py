@@ -288,12 +288,11 @@ EXPECTED: dict[str, Case] = {
     )),
     "types/annotations-object-count-is-negative.yaml": Case((
         E("error", 16, "annotations[0].object_count",
-          "the number -7813: input should be greater than or equal to 0"),
+          "the number -7813 is below the smallest allowed value, 0"),
     )),
     "types/images-image-count-is-text.yaml": Case((
         E("error", 13, "images.image_count",
-          "the text 'about a hundred': input should be a valid integer, unable to parse string as an"
-          " integer"),
+          "expected a whole number, got the text 'about a hundred'"),
     )),
     "types/images-is-a-list.yaml": Case((
         E("error", 13, "images", "expected a mapping of keys to values, got a list"),
@@ -367,7 +366,7 @@ EXPECTED: dict[str, Case] = {
         E("error", 1, "", "the file is not valid UTF-8 (byte 0x89)"),
     )),
     "yaml/block-list-after-a-key-on-the-same-line.yaml": Case((
-        E("error", 6, "", "this is not valid YAML: block sequence entries are not allowed in this context"),
+        E("error", 6, "", "this is not valid YAML"),
     )),
     "yaml/bom-is-accepted.yaml": Case((
 
@@ -401,13 +400,11 @@ EXPECTED: dict[str, Case] = {
     )),
     "yaml/two-documents-in-one-file.yaml": Case((
         E("error", 20, "",
-          "this is not valid YAML: expected a single document in the stream (started on line 2), but found"
-          " another document"),
+          "this is not valid YAML"),
     )),
     "yaml/unclosed-flow-list.yaml": Case((
         E("error", 6, "",
-          "this is not valid YAML: while parsing a flow sequence (started on line 5), did not find expected"
-          " ',' or ']'"),
+          "this is not valid YAML"),
     )),
     "yaml/utf16-encoded.yaml": Case((
         E("error", 1, "", "the file is UTF-16 text, not UTF-8"),
@@ -711,4 +708,6 @@ def test_only_text_that_could_nest_deeply_is_scanned_first(monkeypatch: pytest.M
     for name in ("yaml/deep-nesting-100000-brackets.yaml", "yaml/deep-nesting-50000-dashes.yaml"):
         problems = yaml_loader.parse_yaml(SINGLE_FILES[name](), "m.yaml")[1]
         assert [p.message for p in problems] == ["nesting is deeper than 40 levels"]
-    assert len(scanned) == 2
+    # Each deep input is scanned once, and once more (only the text before the failure, with the
+    # pure-Python parser) when libyaml stops at a nesting limit of its own first.
+    assert 2 <= len(scanned) <= 4

@@ -107,9 +107,16 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
         (14, 12, 'version.version', "'1.0 final' is not a usable version label"),
     ],
     "yaml-syntax-error.yaml": [
-        (4, 1, '', 'this is not valid YAML: while scanning a quoted scalar (started on line 2), found unexpected end of stream'),
+        # PyYAML's own reason follows the colon; only the project's words are asserted.
+        (4, 1, '', 'this is not valid YAML: …'),
     ],
 }
+
+
+def _as_expected(message: str, expected: str) -> str:
+    """An expectation ending in '…' asserts only the start of the message (the project's words)."""
+    prefix = expected.removesuffix("…")
+    return expected if prefix != expected and message.startswith(prefix) else message
 
 
 def test_every_fixture_has_expectations() -> None:
@@ -121,7 +128,9 @@ def test_fixture_reports_exactly_its_errors(name: str, monkeypatch: pytest.Monke
     monkeypatch.chdir(FIXTURES.parent.parent)
     path = Path("tests/fixtures/invalid") / name
     report = validate_paths([path])
-    errors = [(p.line, p.column, p.path, p.message) for p in report.errors]
-    assert errors == sorted(EXPECTED[name])
+    expected = sorted(EXPECTED[name])
+    errors = [(p.line, p.column, p.path, _as_expected(p.message, e[3]))
+              for p, e in zip(report.errors, [*expected, *[("",) * 4] * len(report.errors)], strict=False)]
+    assert errors == expected
     assert {p.file for p in report.errors} == {str(path)}
     assert all(p.hint for p in report.errors), "every error says what to write instead"
