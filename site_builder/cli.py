@@ -37,11 +37,21 @@ def _validate(args: argparse.Namespace) -> int:
             raise UsageError("give either paths or --changed-since, not both")
         try:
             report = validate_changes(args.changed_since)
-            touched = sorted({Path(c.path).parent for c in changed_files(args.changed_since)
-                              if c.status != "D" and c.path.startswith("datasets/")
-                              and c.path.endswith((".yaml", ".yml")) and Path(c.path).parent.is_dir()})
+            changes = [c for c in changed_files(args.changed_since)
+                       if any(p.startswith("datasets/") and p.lower().endswith((".yaml", ".yml"))
+                              for p in (c.path, c.old_path) if p)]
+            touched = sorted({Path(c.path).parent for c in changes
+                              if c.status != "D" and Path(c.path).parent.is_dir()})
         except GitError as exc:
             raise UsageError(str(exc)) from exc
+        # Which files were checked, and whether they are committed yet: a contributor who runs
+        # this before committing sees that the new file was included.
+        listing = sys.stdout if args.format == "human" else sys.stderr
+        print(f"manifests changed since {args.changed_since}: {len(changes)}", file=listing)
+        for change in changes:
+            print(f"  {change.describe()}", file=listing)
+        if changes:
+            print(file=listing)
     else:
         paths = [Path(p) for p in args.paths] or [Path("datasets")]
         report = validate_paths(paths, cache=Path(args.cache) if args.cache else None)
@@ -138,12 +148,16 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import PortInUse, Preview
 
     if not Path(args.datasets).is_dir():
         raise UsageError(f"{args.datasets}: no such folder")
-    serve(Path(args.datasets), Path(args.out), host=args.host, port=args.port,
-          settings=Path(args.settings))
+    try:
+        preview = Preview(Path(args.datasets), Path(args.out), host=args.host, port=args.port,
+                          settings=Path(args.settings), show_all=args.all)
+    except PortInUse as exc:
+        raise UsageError(str(exc)) from exc
+    preview.run()
     return 0
 
 
@@ -268,7 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="build even when nothing changed since the last build")
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
-            command.add_argument("--port", type=int, default=8000)
+            command.add_argument("--port", type=int, default=None,
+                                 help="port to serve on (default: 8000, or the next free one)")
+            command.add_argument("--all", action="store_true",
+                                 help="print every problem of the catalogue after each rebuild, not "
+                                      "only those of the files that changed (and the errors)")
         command.set_defaults(run=run)
 
     zoo = sub.add_parser("zoo", help="the BioImage Model Zoo snapshot: sync it, check links")

@@ -29,11 +29,19 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """One file changed between the merge base and HEAD: A(dded), M(odified), D(eleted) or R(enamed)."""
+    """One file changed since the merge base: A(dded), M(odified), D(eleted) or R(enamed)."""
 
     status: str
     path: str
     old_path: str | None = None
+    state: str = "committed"
+    """Where the change is: "committed" on the branch, "uncommitted" in the working tree (staged
+    or not), or "untracked" (a new file git does not know yet)."""
+
+    def describe(self) -> str:
+        """One line for the list of checked files, e.g. `A datasets/x/1.0.yaml (untracked)`."""
+        moved = f" (from {self.old_path})" if self.old_path else ""
+        return f"{self.status} {self.path}{moved}" + ("" if self.state == "committed" else f" ({self.state})")
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -76,12 +84,30 @@ def merge_base(ref: str, repo: Path = Path(".")) -> str:
 
 
 def changed_files(ref: str, repo: Path = Path(".")) -> list[Change]:
-    """Files committed on HEAD's branch since it left REF; uncommitted changes are not included."""
+    """Files changed since HEAD's branch left REF: committed, uncommitted and untracked.
+
+    A contributor checks before committing; in CI the working tree is clean, so only the
+    commits count there.
+    """
     return _diff(repo, merge_base(ref, repo))
 
 
 def _diff(repo: Path, base: str) -> list[Change]:
-    fields = _git_text(repo, "diff", "--name-status", "-M", "-z", "--relative", base, "HEAD").split("\0")
+    """Changes from `base` to the working tree, each marked with where it is."""
+    dirty = {p for p in _git_text(repo, "diff", "--name-only", "-z", "--relative", "HEAD").split("\0") if p}
+    untracked = [p for p in _git_text(repo, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
+                 if p]
+
+    def state(*paths: str | None) -> str:
+        return "uncommitted" if any(p in dirty for p in paths if p) else "committed"
+
+    changes = [Change(c.status, c.path, c.old_path, state(c.path, c.old_path))
+               for c in _name_status(repo, base)]
+    return changes + [Change("A", path, state="untracked") for path in sorted(untracked)]
+
+
+def _name_status(repo: Path, base: str) -> list[Change]:
+    fields = _git_text(repo, "diff", "--name-status", "-M", "-z", "--relative", base).split("\0")
     changes: list[Change] = []
     index = 0
     while index < len(fields) and fields[index]:
@@ -154,7 +180,10 @@ def _base_files(repo: Path, commit: str) -> dict[str, set[str]]:
 def _first_changed_line(repo: Path, base: str, path: str) -> int:
     """Where an edit of a published file starts, so annotations land on it."""
     old = _git(repo, "cat-file", "blob", f"{base}:./{path}").stdout.splitlines()
-    new = _git(repo, "cat-file", "blob", f"HEAD:./{path}").stdout.splitlines()
+    try:
+        new = (repo / path).read_bytes().splitlines()  # the working tree: what was checked
+    except OSError:
+        new = []
     for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
         if a != b:
             return number

@@ -214,7 +214,7 @@ def _too_deep(text: str) -> Mark | None:
         return _too_deep_before(text, exc)
 
 
-def _first_too_deep(text: str, loader: type[yaml.SafeLoader]) -> Mark | None:
+def _first_too_deep(text: str, loader: type[yaml.SafeLoader] | type[_Loader]) -> Mark | None:
     """Scan the event stream (which does not recurse) for the first collection over MAX_DEPTH."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):

@@ -198,11 +198,52 @@ def test_other_files_under_datasets_change_freely(repo: Path) -> None:
     assert validate_changes("main", repo).problems == []
 
 
-def test_uncommitted_changes_are_not_part_of_the_change(repo: Path) -> None:
+def test_working_tree_changes_are_part_of_the_change(repo: Path) -> None:
+    """A contributor checks before committing: staged, unstaged and untracked files all count."""
     write(repo, {"nuclei/1.1.yaml": manifest("1.1", "2024-06-01T10:00:00+00:00", "1.0")})
     commit(repo)
-    git(repo, "mv", "datasets/cells/1.0.yaml", "datasets/cells/1.0.yml")
-    assert changed_files("main", repo) == [Change("A", "datasets/nuclei/1.1.yaml")]
+    git(repo, "mv", "datasets/cells/1.0.yaml", "datasets/cells/1.0.yml")  # staged, not committed
+    write(repo, {"tissue/1.0.yaml": manifest(title="Tissue")})  # untracked
+    (repo / "datasets/broken/1.0.yaml").write_text(BROKEN + "# edited\n")  # modified, not staged
+    assert sorted(changed_files("main", repo), key=lambda c: c.path) == [
+        Change("M", "datasets/broken/1.0.yaml", state="uncommitted"),
+        Change("R", "datasets/cells/1.0.yml", "datasets/cells/1.0.yaml", state="uncommitted"),
+        Change("A", "datasets/nuclei/1.1.yaml"),
+        Change("A", "datasets/tissue/1.0.yaml", state="untracked")]
+
+
+def test_a_new_uncommitted_manifest_with_errors_fails_the_local_check(repo: Path, mifa: Mifa) -> None:
+    """The false pass of issue 14: 'ready for review ... no problems in 0 files'."""
+    write(repo, {"tissue/1.0.yaml": manifest(title="Tissue").replace("  license: CC0-1.0\n", "")
+                 .replace("annotation_type: segmentation_mask", "annotation_type: masks-of-cells")
+                 .replace("orcid_id: 0000-0002-1825-0097", "orcid_id: 0000-0002-1825-0098")})
+    result = mifa("validate", "--changed-since", "main", cwd=repo)
+    assert result.code == 1
+    assert result.out.startswith(
+        "manifests changed since main: 1\n  A datasets/tissue/1.0.yaml (untracked)\n")
+    json_result = mifa("validate", "--changed-since", "main", "--format", "json", cwd=repo)
+    assert {(p["file"], p["path"]) for p in errors(json_result)} == {
+        ("datasets/tissue/1.0.yaml", "study.license"),
+        ("datasets/tissue/1.0.yaml", "annotations[0].annotation_type[0]"),
+        ("datasets/tissue/1.0.yaml", "study.authors[0].orcid_id")}
+    assert "datasets/tissue/1.0.yaml (untracked)" in json_result.err, "the list goes to stderr"
+    json.loads(json_result.out)  # standard output stays one JSON document
+
+
+def test_an_uncommitted_edit_of_a_published_version_is_refused_at_its_line(repo: Path, mifa: Mifa) -> None:
+    path = repo / "datasets/nuclei/1.0.yaml"
+    path.write_text(path.read_text().replace("Nuclei in fluorescence images", "Nuclei, renamed"))
+    problems = errors(mifa("validate", "--changed-since", "main", "--format", "json", cwd=repo))
+    assert [(p["file"], p["line"]) for p in problems] == [("datasets/nuclei/1.0.yaml", 2)]
+    assert "already published" in str(problems[0]["message"])
+
+
+def test_a_clean_tree_checks_only_the_commits(repo: Path, mifa: Mifa) -> None:
+    write(repo, {"nuclei/1.1.yaml": manifest("1.1", "2024-06-01T10:00:00+00:00", "1.0")})
+    commit(repo)
+    result = mifa("validate", "--changed-since", "main", cwd=repo)
+    assert result.code == 0
+    assert result.out.startswith("manifests changed since main: 1\n  A datasets/nuclei/1.1.yaml\n\n")
 
 
 def test_changed_files_reports_renames(repo: Path) -> None:

@@ -86,4 +86,5 @@ def test_no_test_asserts_a_third_party_message() -> None:
     found = [f"tests/{file}:{line}: {fragment!r}"
              for file, line, text in _test_strings()
              for fragment in messages if fragment in text]
-    assert found == [], "tests assert a library's wording; assert the project's own words:\n" + "\n".join(found)
+    assert found == [], "tests assert a library's wording; assert the project's own words:\n" + "\n".join(
+        found)
