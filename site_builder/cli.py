@@ -95,6 +95,29 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version_new(args: argparse.Namespace) -> int:
+    from .checks import is_dataset_id
+    from .next_version import start_next_version
+    from .problems import Report
+    from .report_format import format_human
+
+    given = Path(args.dataset)
+    folder = given if given.is_dir() and given.name != "" else Path(args.datasets) / args.dataset
+    if not folder.is_dir():
+        hint = "" if is_dataset_id(args.dataset) else " (give a dataset id such as s-biad634, or its folder)"
+        raise UsageError(f"{folder}: no such dataset folder{hint}")
+    result = start_next_version(folder, label=args.label)
+    if result.path is None:
+        if result.problems:
+            sys.stderr.write(format_human(Report(list(result.problems), files_checked=1)))
+        print(f"mifa version new: {result.refusal}", file=sys.stderr)
+        return 1
+    result.path.write_text(result.text, encoding="utf-8")
+    print(f"wrote {result.path} (previous_version: {result.previous}); say what changed under `changes:`, "
+          f"edit what changed, then run: mifa validate {folder}")
+    return 0
+
+
 def _import_bia(args: argparse.Namespace) -> int:
     from .importers.bia import import_bia
     from .manifest_writer import dump_manifest
@@ -233,8 +256,18 @@ def _links_check(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results.values()) else 1
 
 
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mifa-catalogue")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mifa", description="MIFA Catalogue tools.")
+    parser.add_argument("--version", action="version", version=f"mifa {_installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check manifests and report every problem",
@@ -263,6 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--version", default="1.0", help="version label (default 1.0)")
     new.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
     new.set_defaults(run=_new)
+
+    version = sub.add_parser("version", help="versions of a dataset: start the next one")
+    version_sub = version.add_subparsers(dest="version_command", required=True, metavar="COMMAND")
+    version_new = version_sub.add_parser(
+        "new", help="write the next version's manifest from the latest one (next label, "
+                    "previous_version, timestamp, a changes: line to fill in)")
+    version_new.add_argument("dataset", help="dataset id (e.g. s-biad634) or its folder")
+    version_new.add_argument("--label", help="the new version's label (default: the latest one's, "
+                                             "last number plus one: 1.2 -> 1.3)")
+    version_new.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
+    version_new.set_defaults(run=_version_new)
 
     from .settings import DEFAULT_SETTINGS
 
