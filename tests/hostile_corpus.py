@@ -10,7 +10,9 @@ and the browser test.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import shutil
 import struct
@@ -18,6 +20,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -28,8 +31,28 @@ from .conftest import FIXTURES, MINIMAL, REPO
 from .test_thumbnail_build import write_store
 
 HOSTILE = FIXTURES / "hostile"
-CATEGORIES = ("yaml", "types", "keys", "identifiers", "versions", "paths", "script", "images", "ome-zarr",
-              "remote")
+CATEGORIES: tuple[str, ...] = ("yaml", "types", "keys", "identifiers", "versions", "paths", "script",
+                               "images", "ome-zarr", "remote")
+"""Extended at the end of this module by the categories of tests/hostile_cases/."""
+
+
+@dataclass(frozen=True)
+class E:
+    """One problem an input must give."""
+
+    severity: str
+    line: int
+    path: str
+    message: str
+    """The message, or for reports that name a port or absolute path, the part that does not vary."""
+    file: str = ""
+    """The file it is reported in, relative to the catalogue's parent; '' for the input itself."""
+
+
+@dataclass(frozen=True)
+class Case:
+    problems: tuple[E, ...]
+    builds: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +250,7 @@ EXTRAS: dict[str, Callable[[Path, Ports], None]] = {
 
 def corpus() -> list[str]:
     """Every input: committed files and folders under each category, and generated ones."""
-    committed = [p.relative_to(HOSTILE).as_posix() for category in CATEGORIES
+    committed = [p.relative_to(HOSTILE).as_posix() for category in CATEGORIES if (HOSTILE / category).is_dir()
                  for p in sorted((HOSTILE / category).iterdir()) if not p.name.startswith(".")]
     return sorted({*committed, *SINGLE_FILES, *GENERATED})
 
@@ -326,3 +349,25 @@ def snapshot(root: Path) -> set[str]:
     """Every path under root (links are listed, never followed)."""
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
+
+
+# Round two (issue 15): one module per class of hostile input ------------------------------
+
+def _round_two() -> list[ModuleType]:
+    """The modules of tests/hostile_cases/: each names its CATEGORY (a folder under
+    tests/fixtures/hostile/ and the prefix of its inputs), its EXPECTED cases and ISSUE items,
+    and may add SINGLE_FILES, GENERATED and EXTRAS, which are merged here."""
+    global CATEGORIES
+    modules = [importlib.import_module(f"tests.hostile_cases.{info.name}")
+               for info in pkgutil.iter_modules([str(Path(__file__).parent / "hostile_cases")])]
+    for module in modules:
+        CATEGORIES = (*CATEGORIES, module.CATEGORY)
+        for name, table in (("SINGLE_FILES", SINGLE_FILES), ("GENERATED", GENERATED), ("EXTRAS", EXTRAS)):
+            extra = getattr(module, name, {})
+            assert all(key.startswith(module.CATEGORY + "/") for key in extra), (module.CATEGORY, name)
+            table.update(extra)
+        assert all(key.startswith(module.CATEGORY + "/") for key in module.EXPECTED), module.CATEGORY
+    return modules
+
+
+ROUND_TWO = _round_two()

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from site_builder.build import build_site
-from site_builder.serve import serve
+from site_builder.serve import Preview
 
 from .test_site import KROMP, KROMP_11, MOSQUITO, write_catalogue
 
@@ -158,11 +158,10 @@ def test_no_submitted_markup_or_script_reaches_any_page(tmp_path: Path) -> None:
 
 def test_serve_rebuilds_when_a_manifest_changes(datasets: Path, tmp_path: Path) -> None:
     out, stop = tmp_path / "_site", threading.Event()
-    port = 8000 + os.getpid() % 1000
-    thread = threading.Thread(target=serve, args=(datasets, out),
-                              kwargs={"port": port, "poll_seconds": 0.1, "stop": stop}, daemon=True)
+    preview = Preview(datasets, out, port=0)  # a free port
+    thread = threading.Thread(target=preview.run, kwargs={"poll_seconds": 0.1, "stop": stop}, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{port}/datasets/kromp/index.html"
+    url = f"{preview.url}datasets/kromp/index.html"
     try:
         deadline = time.monotonic() + 30
         while True:
