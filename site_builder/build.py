@@ -10,8 +10,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.util
-import os
-import pickle
 import sys
 import time
 from collections.abc import Callable
@@ -22,8 +20,11 @@ from .catalogue import Catalogue, load_catalogue
 from .derived import DerivedCache
 from .file_digests import file_digests
 from .git_changes import dataset_dates
+from .git_tracked import tracked_build_state
+from .last_build import recall, remember
 from .manifest_store import ManifestStore, code_key
-from .problems import Report, Severity
+from .output_guard import LOCK_WAIT, build_lock, check_output
+from .problems import Problem, Report, Severity
 from .render import output
 from .render.pages import ThumbView, plan_pages
 from .render.templating import TEMPLATES, make_environment
@@ -36,8 +37,6 @@ from .zoo.links import link_datasets, open_snapshot
 Progress = Callable[[int, int], None]
 INPUTS = ".mifa-inputs"
 """In the site: the hash of the inputs it was built from."""
-LAST_BUILD = "last-build.pickle"
-"""In the build cache: the report and counts of the last build, shown again by a no-op build."""
 
 _MKDOCS = importlib.util.find_spec("mkdocs")
 _MKDOCS_DIR = next(iter(_MKDOCS.submodule_search_locations or [""])) if _MKDOCS else ""
@@ -101,7 +100,7 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _thumbnails(catalogue: Catalogue, cache: Path, submit: Submit | None,
+def _thumbnails(catalogue: Catalogue, cache: Path | None, submit: Submit | None,
                 report: Report) -> tuple[dict[str, list[ThumbView]], dict[str, bytes]]:
     """Thumbnails of every dataset's latest version; failures become warnings, not errors."""
     jobs, files_of = [], {}
@@ -147,60 +146,65 @@ def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]],
 def _unchanged(out: Path, cache: Path, key: str) -> BuildResult | None:
     """The previous build's result, when the live site was built from exactly these inputs."""
     output.recover(out)
-    memo = cache / LAST_BUILD
     try:
         if (out / INPUTS).read_text(encoding="utf-8") != key:
             return None
-        with memo.open("rb") as handle:
-            saved = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except (OSError, ValueError):
         return None
-    # Reports name files relative to the working directory: elsewhere they would read wrong.
-    if not isinstance(saved, dict) or (saved.get("inputs"), saved.get("cwd")) != (key, os.getcwd()):
+    last = recall(cache, key)
+    if last is None:
         return None
-    return BuildResult(saved["report"], True, saved["pages"], output.WriteStats(unchanged=saved["files"]),
+    return BuildResult(last.report, True, last.pages, output.WriteStats(unchanged=last.files),
                        nothing_changed=True)
-
-
-def _remember(cache: Path, key: str, result: BuildResult) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f"{LAST_BUILD}.{os.getpid()}.tmp"
-    files = result.stats.written + result.stats.unchanged if result.stats else 0
-    with partial.open("wb") as handle:
-        pickle.dump({"inputs": key, "cwd": os.getcwd(), "report": result.report, "pages": result.pages,
-                     "files": files}, handle)
-    os.replace(partial, cache / LAST_BUILD)
 
 
 def build_site(datasets: Path, out: Path, *, settings_path: Path = DEFAULT_SETTINGS,
                overrides: Path | None = None, progress: Progress | None = None,
-               strict: bool = False, submit: Submit | None = None, force: bool = False) -> BuildResult:
+               strict: bool = False, submit: Submit | None = None, force: bool = False,
+               wait: float = LOCK_WAIT) -> BuildResult:
     """Build the site for the catalogue in `datasets` into `out`; never half-replace `out`.
+
+    An output where a build would destroy data (the catalogue, the working folder, a file...)
+    is refused before anything is touched (OutputRefused). One build at a time writes an
+    output: another one waits for it up to `wait` seconds, then is refused (OutputBusy)."""
+    site = check_output(out, datasets=datasets, settings_path=settings_path, overrides=overrides)
+    with build_lock(site, wait=wait, shown=str(out)):
+        return _build_locked(datasets, site, settings_path=settings_path, overrides=overrides,
+                             progress=progress, strict=strict, submit=submit, force=force)
+
+
+def _build_locked(datasets: Path, out: Path, *, settings_path: Path, overrides: Path | None,
+                  progress: Progress | None, strict: bool, submit: Submit | None,
+                  force: bool) -> BuildResult:
+    """The build, with the output checked and locked.
 
     When nothing the site is made from changed since the live site was built, nothing is
     done (`force` builds anyway, e.g. after files in `out` were edited by hand)."""
     started = time.perf_counter()
-    cache = output.cache_folder(out)
+    # Git tracks the site or its cache: it came with the checkout, so none of it is read.
+    planted = tracked_build_state(out)
+    cache = None if planted else output.cache_folder(out)
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     site_key = _site_key(settings_path, override_dir)
     dates = dataset_dates(datasets.resolve().parent, datasets)
     inputs = inputs_key(datasets, site_key, dates, strict, cache)
-    previous = None if force else _unchanged(out, cache, inputs)
+    previous = None if force or cache is None else _unchanged(out, cache, inputs)
     if previous is not None:
         previous.seconds = time.perf_counter() - started
         return previous
     try:
         result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs,
-                        progress=progress, strict=strict, submit=submit, force=force)
+                        progress=progress, strict=strict, submit=submit, force=force or cache is None,
+                        notes=planted)
     finally:
         gc.unfreeze()
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override_dir: Path, site_key: str,
-           dates: dict[str, tuple[str, str]], inputs: str, *, progress: Progress | None, strict: bool,
-           submit: Submit | None, force: bool) -> BuildResult:
+def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, override_dir: Path,
+           site_key: str, dates: dict[str, tuple[str, str]], inputs: str, *, progress: Progress | None,
+           strict: bool, submit: Submit | None, force: bool, notes: list[Problem]) -> BuildResult:
     """Everything after the no-op check. The catalogue and the plan (millions of long-lived
     objects) are frozen out of the garbage collector once made: each collection scanned them
     all again, and forked workers would copy the memory a collection touches."""
@@ -209,6 +213,7 @@ def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override
     gc.freeze()
     report = catalogue.report
     report.extend(settings_problems)
+    report.extend(notes)
     if settings is not None:
         snapshot, _notes = open_snapshot(settings_path.parent / settings.model_zoo.snapshot)
         zoo, zoo_problems = link_datasets(catalogue.datasets, snapshot)
@@ -246,7 +251,8 @@ def _build(datasets: Path, out: Path, cache: Path, settings_path: Path, override
         output.abort(staged)
         raise
     result = BuildResult(report, True, page_count, stats)
-    _remember(cache, inputs, result)
+    if cache is not None:
+        remember(cache, inputs, report, page_count, stats.written + stats.unchanged)
     return result
 
 

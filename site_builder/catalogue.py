@@ -9,20 +9,25 @@ in a version disappears from the next (MIFA: preserve the original credit).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
-from .checks import is_dataset_id
+from .discovery import (  # display_name and manifest_files are also this module's, as before
+    dataset_folders,
+    folder_problems,
+    root_problems,
+)
+from .discovery import display_name as display_name
+from .discovery import manifest_files as manifest_files
 from .loader import LoadedManifest, load_manifest
 from .manifest_store import ManifestStore
 from .model import Manifest
+from .names import dataset_id_problem, folded
 from .people import credited_keys, mentions, name_key
 from .problems import Problem, Report, Severity
-
-MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -59,71 +64,6 @@ class Catalogue:
     report: Report
 
 
-def display_name(path: Path) -> str:
-    """Paths in reports are relative to the working directory when possible."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-
-
-def _listing(folder: Path) -> list[os.DirEntry[str]]:
-    """A folder's entries by name; their types come with the listing, without a stat each."""
-    with os.scandir(folder) as entries:
-        return sorted(entries, key=lambda entry: entry.name)
-
-
-def _is_manifest_name(name: str) -> bool:
-    return name.endswith(MANIFEST_SUFFIXES) and not name.startswith(".")
-
-
-def manifest_files(folder: Path) -> list[Path]:
-    """The manifests in a folder; a symbolic link out of the folder is never read."""
-    if _leaves(folder, folder.parent):
-        return []
-    found = []
-    for entry in _listing(folder):
-        if not _is_manifest_name(entry.name):
-            continue
-        path = folder / entry.name
-        if entry.is_symlink() and (_leaves(path, folder) or not path.is_file()):
-            continue
-        if entry.is_symlink() or entry.is_file(follow_symlinks=False):
-            found.append(path)
-    return found
-
-
-def _leaves(path: Path, folder: Path) -> bool:
-    """True when `path` is a symbolic link that resolves outside `folder` (or loops)."""
-    if not path.is_symlink():
-        return False
-    try:
-        return not path.resolve(strict=True).is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # dangling, or a loop
-        return True
-
-
-def _folder_problems(folder: Path, manifests: int) -> list[Problem]:
-    """Links that lead out of the catalogue (refused, so that a pull request cannot publish
-    /etc/passwd or a file outside the repository), and a dataset folder with no manifest."""
-    name = display_name(folder)
-    hint = "commit the file itself: links out of the catalogue are not followed"
-    if _leaves(folder, folder.parent):
-        return [Problem(name, 1, 1, "", Severity.ERROR,
-                        f"the dataset folder '{folder.name}' is a symbolic link to a folder outside "
-                        "the catalogue", hint)]
-    problems = [Problem(display_name(p), 1, 1, "", Severity.ERROR,
-                        f"'{p.name}' is a symbolic link to a file outside the dataset folder", hint)
-                for p in (folder / e.name for e in _listing(folder)
-                          if e.is_symlink() and _is_manifest_name(e.name))
-                if _leaves(p, folder)]
-    if not manifests and not problems:
-        problems.append(Problem(name, 1, 1, "", Severity.WARNING,
-                                f"the dataset folder '{folder.name}' holds no manifest",
-                                f"add one with `mifa new {folder.name}`, or remove the folder"))
-    return problems
-
-
 def load_dataset(folder: Path) -> tuple[Dataset, list[Problem]]:
     """Load every version in a dataset folder and check the rules that link them."""
     return assemble_dataset(folder, [load_manifest(p, display_name=display_name(p))
@@ -136,22 +76,19 @@ def assemble_dataset(folder: Path, loaded: list[LoadedManifest]) -> tuple[Datase
     problems: list[Problem] = []
     for item in loaded:
         problems.extend(item.problems)
-    problems.extend(_folder_problems(folder, len(loaded)))
+    problems.extend(folder_problems(folder, len(loaded)))
     first_file = loaded[0].file if loaded else display_name(folder)
-    if not is_dataset_id(folder.name):
+    refused = dataset_id_problem(folder.name)
+    if refused is not None:
+        reason, hint = refused
         problems.append(Problem(first_file, 1, 1, "", Severity.ERROR,
-                                f"the dataset folder '{folder.name}' is not a valid dataset id",
-                                "rename the folder to a lower-case slug such as "
-                                f"'{_slugify(folder.name)}' (letters, digits, single hyphens)"))
+                                f"the dataset folder '{folder.name}' {reason}", f"rename the folder: {hint}"))
     problems.extend(_file_name_rules(loaded))
     dataset.versions, chain_problems = _order_chain(loaded)
     problems.extend(chain_problems)
+    problems.extend(_comparison_page_rules(dataset.versions))
     problems.extend(_credit_rules(dataset.versions))
     return dataset, problems
-
-
-def _slugify(text: str) -> str:
-    return name_key("", text).removeprefix("name:") or "my-dataset"
 
 
 def _file_name_rules(loaded: list[LoadedManifest]) -> Iterable[Problem]:
@@ -165,11 +102,38 @@ def _file_name_rules(loaded: list[LoadedManifest]) -> Iterable[Problem]:
                 ("version", "version"),
                 f"the version label '{label}' does not match the file name '{item.path.name}'",
                 f"rename the file to {label}.yaml, or set `version: \"{item.path.stem}\"`")
-        if label in labels:
+        first = labels.get(folded(label))
+        first_label = first.version.version if first is not None and first.version is not None else label
+        if first is not None and first_label == label:
             yield item.document.problem(("version", "version"),
-                                        f"version '{label}' is also defined in {labels[label].file}",
+                                        f"version '{label}' is also defined in {first.file}",
                                         "give each version its own label")
-        labels.setdefault(label, item)
+        elif first is not None:
+            yield item.document.problem(
+                ("version", "version"),
+                f"the version label '{label}' differs from '{first_label}' ({first.file}) only in letter "
+                "case: on macOS and Windows their files and pages are the same",
+                "give each version a label that differs in more than letter case")
+        labels.setdefault(folded(label), item)
+
+
+def _comparison_page_rules(versions: list[LoadedManifest]) -> Iterable[Problem]:
+    """The pages comparing consecutive versions live at changes/<older>-to-<newer>/: labels
+    that contain '-to-' can give two comparisons one address."""
+    labels = [v for v in versions if v.version is not None and v.document is not None]
+    seen: dict[str, tuple[str, str]] = {}
+    for older, newer in pairwise(labels):
+        assert older.version is not None and newer.version is not None and newer.document is not None
+        pair = (older.version.version, newer.version.version)
+        address = folded(f"{pair[0]}-to-{pair[1]}")
+        if address in seen:
+            other = seen[address]
+            yield newer.document.problem(
+                ("version", "version"),
+                f"the page comparing versions '{pair[0]}' and '{pair[1]}' would have the same address "
+                f"as the one comparing '{other[0]}' and '{other[1]}' (changes/{pair[0]}-to-{pair[1]}/)",
+                "choose labels without '-to-' in them, e.g. \"1.1\" or \"v2.0\"")
+        seen.setdefault(address, pair)
 
 
 def _order_chain(loaded: list[LoadedManifest]) -> tuple[list[LoadedManifest], list[Problem]]:
@@ -313,17 +277,14 @@ def _orcid_name_rules(datasets: list[Dataset]) -> Iterable[Problem]:
                         severity=Severity.WARNING)
 
 
-def dataset_folders(root: Path) -> list[Path]:
-    """Dataset folders directly under a catalogue root, in name order."""
-    return [root / e.name for e in _listing(root) if not e.name.startswith((".", "_")) and e.is_dir()]
-
-
 def load_catalogue(root: Path, *, only: Iterable[Path] | None = None,
                    store: ManifestStore | None = None) -> Catalogue:
     """Load and check a whole catalogue (or only some of its dataset folders).
 
     Files load through `store` (in parallel, and from its cache when it has one)."""
     report = Report()
+    if only is None:
+        report.extend(root_problems(root))
     folders = sorted(set(only)) if only is not None else dataset_folders(root)
     files = {folder: manifest_files(folder) for folder in folders}
     loaded = iter((store or ManifestStore()).load([(p, display_name(p)) for folder in folders

@@ -8,7 +8,6 @@ model rejected the file, and so the original spelling is still visible.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .character_checks import character_problems
 from .errors import field_doc
 from .model import AnnotationSet, Manifest, PixelSize, Study, Version
 from .model.base import (
@@ -28,7 +28,9 @@ from .model.base import (
     nested_model,
 )
 from .model.types import Warns
+from .names import dataset_id_problem
 from .problems import Path_, Problem, Severity, format_path
+from .text_limits import text_problems
 from .vocabularies import AnnotationType, match_annotation_type
 from .yaml_loader import YamlDocument
 
@@ -192,6 +194,18 @@ def _annotation_set_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -
                           at=(*path, "authors", index))
 
 
+@rule(Manifest)
+def _unsafe_characters(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    """Control characters (errors) and bidirectional controls (warnings) in any key or string."""
+    yield from character_problems(doc, raw, path)
+
+
+@rule(Manifest)
+def _text_lengths(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
+    """Free text over its length limit (errors), Markdown shown as plain text (warnings)."""
+    yield from text_problems(doc, raw, path)
+
+
 @rule(PixelSize)
 def _dpi_default_sizes(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
     unit = str(raw.get("unit") or "").strip().lower()
@@ -222,9 +236,7 @@ def _version_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Itera
                       "all still authors or annotators of this version", at=path)
 
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
 def is_dataset_id(text: str) -> bool:
-    """Dataset ids are lower-case slugs: letters, digits and single hyphens."""
-    return bool(_SLUG.fullmatch(text)) and len(text) <= 64
+    """Dataset ids are lower-case slugs (letters, digits and single hyphens) that every file
+    system can hold: see names.dataset_id_problem."""
+    return dataset_id_problem(text) is None

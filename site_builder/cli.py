@@ -28,6 +28,7 @@ class UsageError(Exception):
 
 def _validate(args: argparse.Namespace) -> int:
     from .report_format import format_github, format_human, format_json, format_markdown
+    from .text_safety import visible
     from .validate import dataset_folders_in, new_version_diffs, validate_paths
 
     if args.changed_since is not None:
@@ -49,7 +50,7 @@ def _validate(args: argparse.Namespace) -> int:
         listing = sys.stdout if args.format == "human" else sys.stderr
         print(f"manifests changed since {args.changed_since}: {len(changes)}", file=listing)
         for change in changes:
-            print(f"  {change.describe()}", file=listing)
+            print(f"  {visible(change.describe())}", file=listing)
         if changes:
             print(file=listing)
     else:
@@ -68,36 +69,56 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.ok(strict=args.strict) else 1
 
 
+def _write_file(path: Path, text: str, *, make_parents: bool = False) -> None:
+    """Write an --out file; a folder, a special file or an unwritable place is one clear line."""
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise UsageError(f"{path} is {kind}: give --out the name of a file to write")
+    try:
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .schema import manifest_schema_text
 
     text = manifest_schema_text()
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write_file(Path(args.out), text)
     else:
         sys.stdout.write(text)
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .checks import is_dataset_id
+    from .names import dataset_id_problem
+    from .next_version import existing_version, refuse_new_manifest, write_new_file
     from .scaffold import manifest_skeleton
 
-    if not is_dataset_id(args.dataset_id):
-        raise UsageError(f"'{args.dataset_id}' is not a valid dataset id: use a lower-case slug "
-                         "such as kromp-2020-nuclei (letters, digits, single hyphens)")
-    target = Path(args.datasets) / args.dataset_id / f"{args.version}.yaml"
-    if target.exists():
+    refused = dataset_id_problem(args.dataset_id)
+    if refused is not None:
+        raise UsageError(f"'{args.dataset_id}' {refused[0]}: {refused[1]}")
+    folder = Path(args.datasets) / args.dataset_id  # the id and the label cannot climb out of it
+    refusal = refuse_new_manifest(folder, args.version)
+    if refusal:
+        raise UsageError(refusal)
+    target = folder / f"{args.version}.yaml"
+    existing = existing_version(folder, args.version)
+    if existing is not None:
+        raise UsageError(f"{existing} already exists; add a new version with --version instead")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not write_new_file(target, manifest_skeleton(args.dataset_id, args.version)):
         raise UsageError(f"{target} already exists; add a new version with --version instead")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(manifest_skeleton(args.dataset_id, args.version), encoding="utf-8")
     print(f"wrote {target}; fill it in, then run: mifa validate {target}")
     return 0
 
 
 def _version_new(args: argparse.Namespace) -> int:
     from .checks import is_dataset_id
-    from .next_version import start_next_version
+    from .next_version import start_next_version, write_new_file
     from .problems import Report
     from .report_format import format_human
 
@@ -112,7 +133,10 @@ def _version_new(args: argparse.Namespace) -> int:
             sys.stderr.write(format_human(Report(list(result.problems), files_checked=1)))
         print(f"mifa version new: {result.refusal}", file=sys.stderr)
         return 1
-    result.path.write_text(result.text, encoding="utf-8")
+    if not write_new_file(result.path, result.text):
+        print(f"mifa version new: {result.path} already exists; choose another label with --label",
+              file=sys.stderr)
+        return 1
     print(f"wrote {result.path} (previous_version: {result.previous}); say what changed under `changes:`, "
           f"edit what changed, then run: mifa validate {folder}")
     return 0
@@ -140,8 +164,7 @@ def _import_bia(args: argparse.Namespace) -> int:
     sources = ", ".join(Path(p).name for p in (args.study, args.annotations, args.version_file) if p)
     text = dump_manifest(result.manifest, header=f"Imported from BioImage Archive MIFA files: {sources}")
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write_file(Path(args.out), text, make_parents=True)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -150,11 +173,18 @@ def _import_bia(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site, terminal_progress
+    from .output_guard import OutputRefused, check_output
     from .report_format import format_human
 
     datasets, out = Path(args.datasets), Path(args.out)
     if not datasets.is_dir():
         raise UsageError(f"{datasets}: no such folder")
+    if not 0 <= args.wait < float("inf"):  # NaN too: the wait is always bounded
+        raise UsageError(f"--wait {args.wait:g}: give a number of seconds, 0 or more")
+    try:  # before a scheduler is reached; build_site checks again, and locks the output
+        check_output(out, datasets=datasets, settings_path=Path(args.settings))
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
     submit = None
     if args.scheduler:
         try:
@@ -162,8 +192,11 @@ def _build(args: argparse.Namespace) -> int:
         except ImportError as exc:
             raise UsageError("--scheduler needs dask.distributed: pip install 'distributed'") from exc
         submit = Client(args.scheduler).submit
-    result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress,
-                        strict=args.strict, submit=submit, force=args.force)
+    try:
+        result = build_site(datasets, out, settings_path=Path(args.settings), progress=terminal_progress,
+                            strict=args.strict, submit=submit, force=args.force, wait=args.wait)
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
     if not result.published:
         sys.stdout.write(format_human(result.report))
     print(result.summary(out), file=sys.stderr)
@@ -171,6 +204,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .output_guard import OutputRefused
     from .serve import PortInUse, Preview
 
     if not Path(args.datasets).is_dir():
@@ -178,8 +212,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         preview = Preview(Path(args.datasets), Path(args.out), host=args.host, port=args.port,
                           settings=Path(args.settings), show_all=args.all)
-    except PortInUse as exc:
-        raise UsageError(str(exc)) from exc
+    except (PortInUse, OutputRefused) as exc:
+        raise UsageError(str(exc)) from None
     preview.run()
     return 0
 
@@ -209,6 +243,7 @@ def _zoo_sync(args: argparse.Namespace) -> int:
 def _zoo_check(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue
     from .settings import load_settings
+    from .text_safety import visible
     from .zoo.links import link_datasets, open_snapshot
     from .zoo.resolver import Resolver
 
@@ -224,7 +259,7 @@ def _zoo_check(args: argparse.Namespace) -> int:
     ours = [p for p in problems if p.path.startswith("study.") and p.severity == "error"]
     print(f"dataset -> model: {len(ours)} dangling reference(s) in the catalogue's manifests")
     for p in ours:
-        print(f"  {p.file}:{p.line} {p.path}: {p.message}")
+        print(visible(f"  {p.file}:{p.line} {p.path}: {p.message}"))
     resolver = Resolver(snapshot)
     broken = []
     for item in snapshot.items:
@@ -240,7 +275,7 @@ def _zoo_check(args: argparse.Namespace) -> int:
           f"{sum(1 for i in snapshot.items if i.training_data)} training-data references do not "
           "resolve exactly in the model zoo (its data, reported for information)")
     for line in broken:
-        print(line)
+        print(visible(line))  # model ids and references come from the zoo's index: untrusted
     return 1 if ours else 0
 
 
@@ -281,10 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument("--cache", metavar="DIR",
                           help="remember validated files here; unchanged files are not parsed again "
-                               "(e.g. .mifa-cache; the build keeps its own beside its output)")
+                               "(e.g. .mifa-cache; the build keeps its own beside its output); a folder "
+                               "git tracks is not read")
     validate.add_argument("--changed-since", metavar="REF",
                           help="pull-request check: validate only the datasets changed since the merge "
-                               "base with REF (e.g. origin/main), and refuse edits to published versions")
+                               "base with REF (e.g. origin/main), and refuse edits to published versions "
+                               "and their files")
     validate.set_defaults(run=_validate)
 
     schema = sub.add_parser("schema", help="print the manifest JSON Schema (for editors)")
@@ -308,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     version_new.add_argument("--datasets", default="datasets", help="catalogue folder (default datasets)")
     version_new.set_defaults(run=_version_new)
 
+    from .output_guard import LOCK_WAIT
     from .settings import DEFAULT_SETTINGS
 
     for name, helptext, run in (("build", "render the catalogue into a static site", _build),
@@ -324,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "(default: local threads)")
             command.add_argument("--force", action="store_true",
                                  help="build even when nothing changed since the last build")
+            command.add_argument("--wait", type=float, default=LOCK_WAIT, metavar="SECONDS",
+                                 help="when another build is writing the same output, wait this long "
+                                      f"for it to finish, then give up (default {LOCK_WAIT:g}; 0: at once)")
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=None,

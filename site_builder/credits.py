@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .catalogue import Dataset
+from .names import person_page
 from .people import Mention, mentions
 
 
@@ -40,8 +41,8 @@ class Person:
 
     @property
     def slug(self) -> str:
-        """File-system-safe page name: the ORCID, or 'name-<folded name>'."""
-        return self.orcid if self.orcid else "name-" + self.key.removeprefix("name:")
+        """File-system-safe page name: the ORCID, or 'name-<folded name>' (a long one shortened)."""
+        return person_page(self.key)
 
     @property
     def name_keyed(self) -> bool:

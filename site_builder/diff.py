@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -89,6 +89,20 @@ class VersionDiff:
     summary: tuple[str, ...]
     """Short phrases, e.g. "licence CC-BY-4.0 → CC0-1.0", "+2 annotators", "−1 keyword"."""
 
+    def listed(self, limit: int = 1000) -> tuple[tuple[Change, ...], int]:
+        """The changes a page lists, and how many it leaves out.
+
+        A reader cannot use a table of 100,000 rows (a `config` of 50,000 keys changed), and
+        the page would weigh megabytes: every credit change is listed, then the others in
+        order up to `limit` rows."""
+        room = max(0, limit - sum(1 for change in self.changes if change.is_credit))
+        shown, others = [], 0
+        for change in self.changes:
+            if change.is_credit or others < room:
+                shown.append(change)
+                others += not change.is_credit
+        return tuple(shown), len(self.changes) - len(shown)
+
 
 def diff_manifests(old: Manifest, new: Manifest) -> VersionDiff:
     """Compare two versions field by field; list items are matched by who or what they are."""
@@ -116,20 +130,51 @@ def credit_change(old: Manifest, new: Manifest) -> CreditChange:
                         preserved=not dropped)
 
 
-def word_diff(old: str, new: str) -> tuple[WordSpan, ...]:
-    """Word-level spans; joining same+removed gives the old text, same+added the new one."""
+WORD_DIFF_BUDGET = 8_000_000
+"""Token pairs that word diffs may compare for one pair of versions, all fields together.
+
+difflib's matching is quadratic at worst (a 40,000-word text edited every other word took
+minutes), so the changed middle of a text is charged len(old) × len(new) tokens before it is
+matched: about half a second at worst on this budget, far more than real edits use. Beyond it,
+lines are matched first and words only inside changed lines; beyond that too, the changed
+middle is shown as one replacement."""
+
+
+class DiffBudget:
+    """What is left of WORD_DIFF_BUDGET for one pair of versions: its fields share it."""
+
+    def __init__(self, pairs: int = WORD_DIFF_BUDGET) -> None:
+        self.left = pairs
+
+    def spend(self, pairs: int) -> bool:
+        """Take `pairs` token comparisons if that many are left."""
+        if pairs > self.left:
+            return False
+        self.left -= pairs
+        return True
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def word_diff(old: str, new: str, budget: DiffBudget | None = None) -> tuple[WordSpan, ...]:
+    """Word-level spans; joining same+removed gives the old text, same+added the new one.
+
+    Bounded by `budget` (a fresh WORD_DIFF_BUDGET if None): a text too large to match word by
+    word is matched line by line, or shown as replaced."""
     a, b = _tokens(old), _tokens(new)
-    ops = _opcodes(a, b)
+    ops = _opcodes(a, b, budget or DiffBudget())
     spans: list[WordSpan] = []
-    removed, added = "", ""
+    removed: list[str] = []
+    added: list[str] = []
 
     def flush() -> None:
-        nonlocal removed, added
         if removed:
-            spans.append(WordSpan("removed", removed))
+            spans.append(WordSpan("removed", "".join(removed)))
         if added:
-            spans.append(WordSpan("added", added))
-        removed, added = "", ""
+            spans.append(WordSpan("added", "".join(added)))
+        removed.clear()
+        added.clear()
 
     for n, (tag, i1, i2, j1, j2) in enumerate(ops):
         same = "".join(a[i1:i2])
@@ -140,8 +185,8 @@ def word_diff(old: str, new: str) -> tuple[WordSpan, ...]:
             flush()
             spans.append(WordSpan("same", same))
         else:
-            removed += "".join(a[i1:i2])
-            added += "".join(b[j1:j2])
+            removed.append(same)
+            added.append("".join(b[j1:j2]))
     flush()
     return tuple(spans)
 
@@ -152,7 +197,7 @@ AUTOJUNK_FROM = 400
 10,000-dataset catalogue. Shorter texts are matched exactly."""
 
 
-def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(a: list[str], b: list[str], budget: DiffBudget) -> list[Opcode]:
     """difflib opcodes, with the common start and end set aside first (most edits are local)."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
@@ -161,13 +206,57 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
     a_mid, b_mid = a[start:len(a) - end], b[start:len(b) - end]
-    matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=len(b_mid) >= AUTOJUNK_FROM)
-    ops = [("equal", 0, start, 0, start)] if start else []
+    ops: list[Opcode] = [("equal", 0, start, 0, start)] if start else []
     ops += [(tag, i1 + start, i2 + start, j1 + start, j2 + start)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if (tag, i1, i2) != ("equal", 0, 0)]
+            for tag, i1, i2, j1, j2 in _middle(a_mid, b_mid, budget)]
     if end:
         ops.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
     return ops
+
+
+def _middle(a: list[str], b: list[str], budget: DiffBudget) -> list[Opcode]:
+    """Opcodes for the changed middle: word by word if the budget allows, else line by line
+    with words matched inside changed lines while it lasts, else one replacement."""
+    replaced: list[Opcode] = [("replace", 0, len(a), 0, len(b))] if a or b else []
+    if not a or not b or budget.spend(len(a) * len(b)):
+        return _matched(a, b) if a and b else replaced
+    a_lines, b_lines = _lines(a), _lines(b)
+    if len(a_lines) * len(b_lines) == 1 or not budget.spend(len(a_lines) * len(b_lines)):
+        return replaced
+    ops: list[Opcode] = []
+    line_ops = _matched(["".join(a[i:j]) for i, j in a_lines], ["".join(b[i:j]) for i, j in b_lines])
+    for tag, i1, i2, j1, j2 in line_ops:
+        a1, a2 = (a_lines[i1][0], a_lines[i2 - 1][1]) if i2 > i1 else (_at(a_lines, i1, len(a)),) * 2
+        b1, b2 = (b_lines[j1][0], b_lines[j2 - 1][1]) if j2 > j1 else (_at(b_lines, j1, len(b)),) * 2
+        if tag != "equal" and a2 > a1 and b2 > b1 and budget.spend((a2 - a1) * (b2 - b1)):
+            ops += [(t, x1 + a1, x2 + a1, y1 + b1, y2 + b1)
+                    for t, x1, x2, y1, y2 in _matched(a[a1:a2], b[b1:b2])]
+        else:
+            ops.append((tag, a1, a2, b1, b2))
+    return ops
+
+
+def _matched(a: list[str], b: list[str]) -> list[Opcode]:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=len(b) >= AUTOJUNK_FROM)
+    return [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if i2 > i1 or j2 > j1]
+
+
+def _lines(tokens: list[str]) -> list[tuple[int, int]]:
+    """Token ranges of the lines of a text, each ending with the spaces that hold its line break."""
+    lines, start = [], 0
+    for index, token in enumerate(tokens):
+        if "\n" in token and token.isspace():
+            lines.append((start, index + 1))
+            start = index + 1
+    if start < len(tokens):
+        lines.append((start, len(tokens)))
+    return lines
+
+
+def _at(lines: list[tuple[int, int]], index: int, length: int) -> int:
+    """The token index where line `index` starts (the end of the text after the last line)."""
+    return lines[index][0] if index < len(lines) else length
 
 
 def _tokens(text: str) -> list[str]:
@@ -232,10 +321,10 @@ def _pair(field: str, old: list[Any], new: list[Any]) -> dict[int, int]:
         return {i: i for i in range(min(len(old), len(new)))}
     pairs: dict[int, int] = {}
     for rank, key in enumerate(keys):
-        waiting: dict[str, list[int]] = {}
+        waiting: dict[str, deque[int]] = {}
         for i, item in enumerate(old):
             if i not in pairs and (k := key(item)) is not None:
-                waiting.setdefault(k, []).append(i)
+                waiting.setdefault(k, deque()).append(i)
         taken = set(pairs.values())
         for j, item in enumerate(new):
             k = key(item)
@@ -244,18 +333,30 @@ def _pair(field: str, old: list[Any], new: list[Any]) -> dict[int, int]:
             strong_old, strong_new = keys[0](old[waiting[k][0]]), keys[0](item)
             if rank and strong_old and strong_new and strong_old != strong_new:
                 continue
-            pairs[waiting[k].pop(0)] = j
+            pairs[waiting[k].popleft()] = j
     return pairs
 
 
 def _merged_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Keys of both mappings in model field order (dumps of one model share that order)."""
-    keys = list(new)
+    """Keys of both mappings in model field order (dumps of one model share that order): a key
+    only in `old` follows the key before it there. Linear, as `config` may hold any number."""
+    gone_after: dict[str | None, str] = {}
     previous: str | None = None
     for key in old:
-        if key not in keys:
-            keys.insert(keys.index(previous) + 1 if previous is not None else 0, key)
+        if key not in new:
+            gone_after[previous] = key
         previous = key
+    keys: list[str] = []
+
+    def follow(key: str | None) -> None:
+        while key in gone_after:
+            key = gone_after[key]
+            keys.append(key)
+
+    follow(None)
+    for key in new:
+        keys.append(key)
+        follow(key)
     return keys
 
 
@@ -269,10 +370,11 @@ class _Differ:
     def __init__(self) -> None:
         self.changes: list[tuple[Shape, Change]] = []
         self.records: Counter[ChangeKind] = Counter()
+        self.budget = DiffBudget()
 
     def emit(self, shape: Shape, path: str, kind: ChangeKind, old: Any, new: Any, credit: bool) -> None:
         credit = credit or (kind != "changed" and _holds_people(old if kind == "removed" else new))
-        words = word_diff(old, new) if kind == "changed" and _wants_words(old, new) else ()
+        words = word_diff(old, new, self.budget) if kind == "changed" and _wants_words(old, new) else ()
         self.changes.append((shape, Change(path, kind, old, new, words, credit)))
 
     def value(self, shape: Shape, path: str, field: str, old: Any, new: Any, credit: bool) -> None:

@@ -3,21 +3,45 @@
 A file's (size, modification time, inode) is remembered with its hash, as git's index
 does; one whose stat is unchanged keeps its hash. A file changed less than two seconds
 before it was hashed is not trusted (a second edit in the same clock tick would keep the
-same stat) and is read again next time.
+same stat) and is read again next time. The memo is JSON of a checked shape: one that does
+not read back means every file is hashed again (it never runs code, as the pickle before it could).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-CACHE_FILE = "file-digests.pickle"
+import orjson
+import pydantic
+
+CACHE_FILE = "file-digests.json"
 RACY_SECONDS = 2.0
 
-Signature = tuple[int, int, int]
+Known = tuple[int, int, int, str]
+"""(size, modification time in ns, inode, SHA-256) of one file."""
+
+
+@dataclass(frozen=True)
+class _Memo:
+    format: Literal[1]
+    files: dict[str, Known]
+
+
+_MEMO: pydantic.TypeAdapter[_Memo] = pydantic.TypeAdapter(_Memo)
+
+
+def _read_memo(memo_file: Path | None) -> dict[str, Known]:
+    if memo_file is None:
+        return {}
+    try:
+        return _MEMO.validate_json(memo_file.read_bytes()).files
+    except (OSError, ValueError):  # none yet, torn or foreign: hash everything again
+        return {}
 
 
 def _walk(folder: Path, prefix: str = "") -> list[tuple[str, os.stat_result, str, bool]]:
@@ -46,29 +70,23 @@ def _digest(path: str, link: bool) -> str:
 
 def file_digests(folder: Path, cache_dir: Path | None = None) -> dict[str, str]:
     """Relative posix path -> SHA-256 of every file (or link) under `folder`, in path order."""
-    memo: dict[str, tuple[Signature, str]] = {}
     memo_file = cache_dir / CACHE_FILE if cache_dir is not None else None
-    if memo_file is not None and memo_file.is_file():
-        try:
-            with memo_file.open("rb") as handle:
-                loaded = pickle.load(handle)
-            memo = loaded if isinstance(loaded, dict) else {}
-        except Exception:  # a torn or foreign cache file: hash everything again
-            memo = {}
+    memo = _read_memo(memo_file)
     now = time.time()
     digests: dict[str, str] = {}
-    kept: dict[str, tuple[Signature, str]] = {}
+    kept: dict[str, Known] = {}
     for name, stat, path, link in _walk(folder) if folder.is_dir() else []:
-        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         known = memo.get(name)
-        digest = known[1] if known is not None and known[0] == signature else _digest(path, link)
+        if known is not None and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+            digest = known[3]
+        else:
+            digest = _digest(path, link)
         digests[name] = digest
         if now - stat.st_mtime > RACY_SECONDS:
-            kept[name] = (signature, digest)
+            kept[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
     if memo_file is not None and kept != memo:
         memo_file.parent.mkdir(parents=True, exist_ok=True)
         partial = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.write_bytes(orjson.dumps({"format": 1, "files": kept}))
         os.replace(partial, memo_file)
     return digests

@@ -1,7 +1,8 @@
 """What a pull request changes in the catalogue, read from git, and the rules for such changes.
 
 A published version is a citable record, so a pull request may add versions and
-datasets but never edit, delete or move what the base branch already publishes.
+datasets but never edit, delete or move what the base branch already publishes: its
+manifests, nor any other file in its dataset's folder (published_files).
 Only the datasets a change touches are validated: a problem that is already on
 the base branch is not the contributor's to fix.
 """
@@ -12,13 +13,17 @@ import os
 import re
 import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .catalogue import MANIFEST_SUFFIXES, display_name, load_catalogue
+from .catalogue import load_catalogue
+from .discovery import MANIFEST_SUFFIXES, display_name, unread_problems
 from .loader import LoadedManifest, validate_text
 from .model import Version
 from .problems import Problem, Report, Severity
+from .published_files import FileChange, PublishedVersion, published_file_problems
+from .regular_files import NotRegularFile, TooLarge, read_regular
+from .yaml_loader import MAX_BYTES
 
 DATASETS = "datasets"
 
@@ -147,11 +152,32 @@ class _Base:
     repo: Path
     commit: str
     files: dict[str, set[str]]
+    _read: dict[str, tuple[bytes, Version | None] | None] = field(default_factory=dict)
+
+    def _manifest(self, dataset: str, name: str) -> tuple[bytes, Version | None] | None:
+        """The manifest's bytes and version block, read once."""
+        path = f"{DATASETS}/{dataset}/{name}"
+        if path not in self._read:
+            result = _git(self.repo, "cat-file", "blob", f"{self.commit}:./{path}")
+            self._read[path] = ((result.stdout, validate_text(result.stdout, path).version)
+                                if result.returncode == 0 else None)
+        return self._read[path]
 
     def version(self, dataset: str, name: str) -> Version | None:
-        path = f"{DATASETS}/{dataset}/{name}"
-        result = _git(self.repo, "cat-file", "blob", f"{self.commit}:./{path}")
-        return validate_text(result.stdout, path).version if result.returncode == 0 else None
+        read = self._manifest(dataset, name)
+        return read[1] if read is not None else None
+
+    def published(self, dataset: str) -> list[PublishedVersion]:
+        """The dataset's version manifests as the base branch has them."""
+        found = []
+        for name in sorted(self.files.get(dataset, ())):
+            read = self._manifest(dataset, name)
+            if read is not None:
+                raw, version = read
+                label = version.version if version is not None else PurePosixPath(name).stem
+                stamp = version.timestamp.timestamp() if version is not None else 0.0
+                found.append(PublishedVersion(name, label, stamp, raw))
+        return found
 
     def label(self, dataset: str, name: str) -> str:
         version = self.version(dataset, name)
@@ -177,12 +203,20 @@ def _base_files(repo: Path, commit: str) -> dict[str, set[str]]:
     return dict(files)
 
 
+def _published_file(path: str, published: dict[str, set[str]], verb: str) -> FileChange | None:
+    """The change, when `path` is a file other than a version manifest in a published dataset's folder."""
+    parts = PurePosixPath(path).parts
+    if len(parts) < 3 or parts[0] != DATASETS or parts[1] not in published or _manifest_parts(path):
+        return None
+    return FileChange(parts[1], "/".join(parts[2:]), verb)
+
+
 def _first_changed_line(repo: Path, base: str, path: str) -> int:
     """Where an edit of a published file starts, so annotations land on it."""
     old = _git(repo, "cat-file", "blob", f"{base}:./{path}").stdout.splitlines()
     try:
-        new = (repo / path).read_bytes().splitlines()  # the working tree: what was checked
-    except OSError:
+        new = read_regular(repo / path, MAX_BYTES).splitlines()  # the working tree: what was checked
+    except (OSError, NotRegularFile, TooLarge):  # e.g. now a link to /dev/zero: never read
         new = []
     for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
         if a != b:
@@ -231,7 +265,13 @@ def validate_changes(ref: str, repo: Path = Path(".")) -> Report:
     added: dict[str, set[str]] = defaultdict(set)
     modified: list[tuple[str, str]] = []
     moves: list[tuple[str, str]] = []
+    files: list[FileChange | None] = []
     for change in changes:
+        if change.status == "M":
+            files.append(_published_file(change.path, base.files, "modified"))
+        elif change.status in "DR":
+            files.append(_published_file(change.old_path or change.path, base.files,
+                                         "deleted" if change.status == "D" else "moved"))
         old = _manifest_parts(change.old_path or change.path) if change.status in "DR" else None
         new = _manifest_parts(change.path) if change.status in "AMR" else None
         if old:
@@ -269,6 +309,9 @@ def validate_changes(ref: str, repo: Path = Path(".")) -> Report:
                 f"restore {DATASETS}/{dataset}/{name}: published versions stay citable. To withdraw the "
                 f"dataset or a version, add a new version (e.g. {next_label(last)}.yaml with "
                 f'`previous_version: "{last}"`) whose `changes:` says what is withdrawn and why'))
+    report.extend(published_file_problems(
+        [c for c in files if c is not None and c.dataset not in renamed], base.published, base.latest, ref,
+        lambda dataset: where(f"{DATASETS}/{dataset}"), next_label))
 
     touched = {d for d, _ in modified} | set(added)
     folders = {repo / DATASETS / d for d in touched if (repo / DATASETS / d).is_dir()}
@@ -285,6 +328,10 @@ def validate_changes(ref: str, repo: Path = Path(".")) -> Report:
         for loaded in catalogue.datasets:
             if loaded.id in base.files and loaded.id not in renamed:
                 _follow_latest(loaded.versions, added.get(loaded.id, set()), base.latest(loaded.id), report)
+    # Files meant as manifests but not read as ones (1.1.YAML, datasets/x.yaml): the build refuses them.
+    report.extend(unread_problems(repo / DATASETS, [repo / c.path for c in changes if c.status != "D"
+                                                    and c.path.startswith(f"{DATASETS}/")
+                                                    and _manifest_parts(c.path) is None]))
     return report
 
 

@@ -6,8 +6,9 @@ result is what a serial `load_manifest` gives, in the order asked for. Documents
 travel and are cached without their positions (most of their size); a problem that
 needs one later parses that file again.
 
-The cache is the builder's own state beside its output, never anything a submitter
-can write: it is a pickle, and loading a pickle runs code.
+The cache is JSON checked by the manifest model as it is read (see cache_codec): an entry
+that does not read back as a manifest is parsed again from its file, and nothing in the
+cache can run code.
 """
 
 from __future__ import annotations
@@ -15,15 +16,23 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pydantic
 
+from .cache_codec import Codec
 from .loader import LoadedManifest, load_manifest
+from .model import Manifest, Version
+from .model.base import CANONICAL
+from .problems import Path_, Problem
+from .regular_files import NotRegularFile, TooLarge, read_regular
 from .shard_cache import ShardedCache
 from .vocabularies import VOCABULARY_DIR
 from .workers import cpu_count, gc_paused, worker_pool
+from .yaml_loader import MAX_BYTES, YamlDocument
 
 CACHE_FOLDER = "manifests"
 PARALLEL_FROM = 200
@@ -41,6 +50,58 @@ def code_key() -> str:
         if path.is_file():
             digest.update(str(path.relative_to(package.parent)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _StoredDocument:
+    digest: str
+    source_text: list[tuple[list[str | int], str]]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A LoadedManifest as the cache holds it: its document without data or positions (they are
+    found again in the file when a problem needs one), the manifest as it validated, its problems."""
+
+    file: str
+    path: str
+    document: _StoredDocument | None
+    manifest: Manifest | None
+    version: Version | None
+    """Only when the manifest did not validate (otherwise it is the manifest's own)."""
+    problems: list[Problem]
+
+
+def _stored(loaded: LoadedManifest) -> dict[str, Any]:
+    def dump(model: Manifest | Version) -> dict[str, Any]:
+        return model.model_dump(mode="json", exclude_unset=True)
+
+    doc = loaded.document
+    return {
+        "file": loaded.file, "path": str(loaded.path),
+        "document": None if doc is None else {
+            "digest": doc.digest,
+            "source_text": [[list(where), text] for where, text in doc.source_text.items()]},
+        "manifest": None if loaded.manifest is None else dump(loaded.manifest),
+        "version": None if loaded.version is None or loaded.manifest is not None else dump(loaded.version),
+        "problems": [problem.as_dict() for problem in loaded.problems],
+    }
+
+
+def _loaded(stored: _Stored) -> LoadedManifest:
+    path = Path(stored.path)
+    doc = None
+    if stored.document is not None:
+        source_text: dict[Path_, str] = {tuple(where): text for where, text in stored.document.source_text}
+        doc = YamlDocument(stored.file, None, {}, {}, source_text, stored.document.digest, path)
+    version = stored.manifest.version if stored.manifest is not None else stored.version
+    return LoadedManifest(stored.file, path, doc, stored.manifest, version, list(stored.problems))
+
+
+RECORD: Codec[LoadedManifest] = Codec.parts(_Stored, _stored, _loaded, context={CANONICAL: True})
+"""How the cache stores a loaded manifest. It is checked by the manifest model, without absorbing
+the quirks of hand-written YAML again (half the time; an entry where that would change a value
+does not read back equal, so it is never written)."""
 
 
 def _portable(loaded: LoadedManifest) -> LoadedManifest:
@@ -65,22 +126,30 @@ class ManifestStore:
     """Loads manifests, reusing the previous build's results when a cache folder is given."""
 
     def __init__(self, cache_dir: Path | None = None, *, workers: int | None = None) -> None:
-        self.cache = ShardedCache(cache_dir / CACHE_FOLDER, code_key()) if cache_dir is not None else None
+        self.cache = (ShardedCache(cache_dir / CACHE_FOLDER, code_key(), lambda key: RECORD)
+                      if cache_dir is not None else None)
         self.workers = cpu_count() if workers is None else workers
         self.reused = 0
         self.parsed = 0
 
     def load(self, files: Sequence[tuple[Path, str]]) -> list[LoadedManifest]:
         """Load each (path, display name), in order."""
-        cached: dict[str, LoadedManifest] = self.cache.read() if self.cache is not None else {}
         keys: list[str | None] = []
         for path, name in files:
             try:
-                raw = path.read_bytes()
-            except OSError:
+                raw = read_regular(path, MAX_BYTES)  # never a FIFO, never all of a huge file
+            except (OSError, NotRegularFile, TooLarge):
                 keys.append(None)  # load_manifest reports why it cannot be read
                 continue
             keys.append(hashlib.sha256(f"{path}\0{name}\0".encode() + raw).hexdigest())
+        cached: dict[str, LoadedManifest] = {}
+        if self.cache is not None:
+            self.cache.read()
+            with gc_paused():  # each decoded manifest is a tree of long-lived objects
+                for key in keys:
+                    remembered = self.cache.get(key) if key is not None else None
+                    if key is not None and remembered is not None:
+                        cached[key] = remembered
         missing = [(str(path), name) for (path, name), key in zip(files, keys, strict=True)
                    if key is None or key not in cached]
         with gc_paused():  # the workers' results arrive as a stream of new objects

@@ -9,7 +9,7 @@ files is exactly the version block plus what the contributor then edits.
 
 from __future__ import annotations
 
-import re
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +18,13 @@ from typing import Any
 import yaml
 
 from .catalogue import load_catalogue
+from .discovery import MANIFEST_SUFFIXES, meant_as_manifest
 from .git_changes import next_label
+from .names import folded, version_label_problem
 from .problems import Problem
-from .yaml_loader import load_yaml
+from .regular_files import NotRegularFile, TooLarge, read_regular
+from .yaml_loader import MAX_BYTES, load_yaml
 
-_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}")
 _OWN_KEYS = ("version", "timestamp", "changes", "previous_version")
 """The keys of the version block that the new version writes itself."""
 
@@ -63,29 +65,75 @@ def _version_block(label: str, previous: str, now: datetime, kept: dict[str, Any
     return block
 
 
+def refuse_new_manifest(folder: Path, label: str) -> str:
+    """Why no new manifest for `label` may be written in the dataset folder `folder`, or ''.
+
+    The label must be one every file system and the site can hold (it cannot climb out of the
+    folder), and the folder must be a folder of its own, not a link that leads elsewhere."""
+    problem = version_label_problem(label)
+    if problem is not None:
+        return f"{problem[0]}: {problem[1]}"
+    if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+        return f"{folder} is not a dataset folder (it is a link or a file); nothing is written"
+    return ""
+
+
+def existing_version(folder: Path, label: str) -> Path | None:
+    """A file in `folder` that is, or is meant as, the manifest of `label` in any letter case."""
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return None
+    for name in names:
+        meant = name if name.endswith(MANIFEST_SUFFIXES) else meant_as_manifest(name)
+        if meant is not None and folded(meant.rsplit(".", 1)[0]) == folded(label):
+            return folder / name
+    return None
+
+
+def write_new_file(path: Path, text: str) -> bool:
+    """Write a file that must not exist yet; False when something (even a dangling link) is there."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    return True
+
+
 def start_next_version(folder: Path, *, label: str | None = None, now: datetime | None = None) -> NextVersion:
     """The next version of the dataset in `folder`, from its latest version (nothing is written)."""
     catalogue = load_catalogue(folder.parent, only=[folder])
     dataset = next((d for d in catalogue.datasets if d.folder.resolve() == folder.resolve()), None)
-    if dataset is None or not dataset.versions:
-        return NextVersion(refusal=f"{folder} holds no manifest; start a dataset with `mifa new`")
-    latest = dataset.versions[-1]
-    errors = tuple(p for p in catalogue.report.errors if p.file == latest.file)
+    versions = dataset.versions if dataset is not None else []
+    latest = versions[-1] if versions else None
+    # The latest version's errors, and those of the folder itself (a link out of the catalogue,
+    # a FIFO, a misspelt file name), not those of older versions.
+    older = {v.file for v in versions if v is not latest}
+    errors = tuple(p for p in catalogue.report.errors if p.file not in older)
+    if errors and (latest is None or any(p.file != latest.file for p in errors)):
+        return NextVersion(problems=errors, refusal=f"the dataset folder {folder} has errors: fix them "
+                                                    "first, so the new version starts from a valid one")
+    if dataset is None or latest is None:
+        return NextVersion(problems=errors, refusal=f"{folder} holds no manifest that can be read; "
+                                                    "start a dataset with `mifa new`")
     if errors or latest.manifest is None or latest.version is None or latest.document is None:
         return NextVersion(problems=errors,
                            refusal=f"the latest version, {latest.file}, has errors: fix them first, "
                                    "so the new version starts from a valid one")
     previous = latest.version.version
     new_label = label or next_label(previous)
-    if not _LABEL.fullmatch(new_label):
-        return NextVersion(refusal=f"'{new_label}' is not a usable version label: use letters, digits, dots "
-                                   'and hyphens, e.g. "1.1" or "v2.0" (it is also the file name)')
-    known = {v.version.version.lower() for v in dataset.versions if v.version is not None}
-    target = folder / f"{new_label}.yaml"
-    if new_label.lower() in known or target.exists():
+    refused = refuse_new_manifest(folder, new_label)
+    if refused:
+        return NextVersion(refusal=refused)
+    known = {folded(v.version.version) for v in versions if v.version is not None}
+    if folded(new_label) in known or existing_version(folder, new_label) is not None:
         return NextVersion(refusal=f"version {new_label} of '{dataset.id}' already exists; "
                                    "choose another label with --label")
-    text = latest.path.read_text(encoding="utf-8")
+    try:
+        text = read_regular(latest.path, MAX_BYTES).decode("utf-8")
+    except (OSError, NotRegularFile, TooLarge, UnicodeDecodeError):
+        return NextVersion(refusal=f"{latest.file} changed while it was read; try again")
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
@@ -98,5 +146,5 @@ def start_next_version(folder: Path, *, label: str | None = None, now: datetime 
     kept = {k: v for k, v in old.items() if k not in _OWN_KEYS} if isinstance(old, dict) else {}
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     block = _version_block(new_label, previous, stamp, kept)
-    return NextVersion(path=target, text="".join(lines[:start]) + block + "".join(lines[end:]),
-                       previous=previous)
+    return NextVersion(path=folder / f"{new_label}.yaml",
+                       text="".join(lines[:start]) + block + "".join(lines[end:]), previous=previous)

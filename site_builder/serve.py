@@ -26,7 +26,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build_site, terminal_progress
-from .problems import Problem, Report
+from .output_guard import OutputRefused, check_output
+from .problems import Problem, Report, Severity
 from .render.templating import TEMPLATES
 from .report_format import format_human
 from .settings import DEFAULT_SETTINGS
@@ -222,6 +223,7 @@ class Preview:
                  settings: Path = DEFAULT_SETTINGS, show_all: bool = False) -> None:
         self.datasets, self.out, self.settings, self.show_all = datasets, out, settings, show_all
         self.state = PreviewState()
+        check_output(out, datasets=datasets, settings_path=settings)  # OutputRefused: before anything
         out.mkdir(parents=True, exist_ok=True)
         self.server = bind(host, port, self.state, out)
         self.host, self.port = host, int(self.server.server_address[1])
@@ -234,7 +236,14 @@ class Preview:
         return f"http://{self.host}:{self.port}/"
 
     def rebuild(self, changed: set[str]) -> BuildResult:
-        result = build_site(self.datasets, self.out, settings_path=self.settings, progress=terminal_progress)
+        try:
+            result = build_site(self.datasets, self.out, settings_path=self.settings,
+                                progress=terminal_progress)
+        except OutputRefused as exc:  # e.g. the output was replaced by a file, or another build is stuck
+            print(f"not rebuilt: {exc}; still serving the last good site", flush=True)
+            result = _refused(self.out, str(exc))
+            self.state.update(result, changed)
+            return result
         sys.stdout.write(terminal_report(result.report, changed, show_all=self.show_all))
         print(result.summary(self.out) + ("" if result.published else "; still serving the last good site"),
               flush=True)
@@ -263,6 +272,13 @@ class Preview:
         finally:
             self.server.shutdown()
             self.server.server_close()
+
+
+def _refused(out: Path, message: str) -> BuildResult:
+    """A rebuild that could not start, as a result the terminal and the open page show."""
+    problem = Problem(str(out), 0, 0, "", Severity.ERROR, message,
+                      "the last good site is still served; fix the output folder and save a file to retry")
+    return BuildResult(Report([problem], files_checked=0), published=False)
 
 
 def serve(datasets: Path, out: Path, *, host: str = "127.0.0.1", port: int | None = None,

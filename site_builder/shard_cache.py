@@ -1,20 +1,39 @@
-"""A dict kept on disk as 256 pickle shards, so a build that changed a few entries rewrites
+"""A dict kept on disk as 256 JSON shards, so a build that changed a few entries rewrites
 a few small files instead of one holding the whole catalogue (tens of MB at 10,000 datasets).
 
 Each shard carries a version (the code's hash): shards of another version are ignored.
-The files are the builder's own state, never anything a submitter can write: loading a
-pickle runs code.
+Entries are data, never code (see cache_codec): each is kept as its JSON text and only
+decoded when asked for, so a build pays only for the entries it uses, and an entry that
+does not decode is made again and its shard rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from .workers import gc_paused
+import orjson
+import pydantic
+
+from .cache_codec import Codec
+
+FORMAT = 1
+"""Of the shard files; shards in another format are ignored."""
+
+
+@dataclass(frozen=True)
+class _Shard:
+    format: Literal[1]
+    version: str
+    entries: dict[str, str]
+    """key -> the entry's JSON text"""
+
+
+_SHARD: pydantic.TypeAdapter[_Shard] = pydantic.TypeAdapter(_Shard)
 
 
 def _shard(key: str) -> str:
@@ -22,50 +41,73 @@ def _shard(key: str) -> str:
 
 
 class ShardedCache:
-    """read() the remembered entries; write(entries) to remember exactly these next time."""
+    """read() the remembered entries, get(key) one of them, write(entries) to remember exactly
+    these next time. `codec_for(key)` says how an entry is stored; None: it is not kept."""
 
-    def __init__(self, folder: Path | None, version: str) -> None:
+    def __init__(self, folder: Path | None, version: str,
+                 codec_for: Callable[[str], Codec[Any] | None]) -> None:
         self.folder = folder
         self.version = version
+        self.codec_for = codec_for
+        self._texts: dict[str, str] = {}
+        self._decoded: dict[str, Any] = {}
         self._keys: dict[str, set[str]] = {}
+        """Shard name -> the keys its file holds (without those that did not decode)."""
 
-    def read(self) -> dict[str, Any]:
-        with gc_paused():
-            return self._read()
-
-    def _read(self) -> dict[str, Any]:
-        entries: dict[str, Any] = {}
-        self._keys = {}
+    def read(self) -> None:
+        self._texts, self._decoded, self._keys = {}, {}, {}
         if self.folder is None or not self.folder.is_dir():
-            return entries
-        for path in sorted(self.folder.glob("*.pickle")):
+            return
+        for path in sorted(self.folder.glob("??.json")):
             try:
-                with path.open("rb") as handle:
-                    version, shard = pickle.load(handle)
-            except Exception:  # another version's format or a torn write: rebuilt when written
+                shard = _SHARD.validate_json(path.read_bytes())
+            except (OSError, ValueError):  # a torn write or a foreign file: rewritten when written
                 continue
-            if version == self.version and isinstance(shard, dict):
-                entries.update(shard)
-                self._keys[path.stem] = set(shard)
-        return entries
+            if shard.version == self.version:
+                self._texts.update(shard.entries)
+                self._keys[path.stem] = set(shard.entries)
+
+    def get(self, key: str) -> Any | None:
+        """The remembered value of `key`, or None when there is none that decodes."""
+        if key in self._decoded:
+            return self._decoded[key]
+        text = self._texts.get(key)
+        codec = self.codec_for(key) if text is not None else None
+        value = codec.decode(text) if codec is not None and text is not None else None
+        if value is None:
+            if text is not None:  # its shard no longer holds it: rewritten at the next write
+                del self._texts[key]
+                self._keys.get(_shard(key), set()).discard(key)
+            return None
+        self._decoded[key] = value
+        return value
+
+    def _text(self, key: str, value: Any) -> str | None:
+        if self._decoded.get(key) is value:
+            return self._texts[key]  # read this build and unchanged: not encoded again
+        codec = self.codec_for(key)
+        return codec.encode(value) if codec is not None else None
 
     def write(self, entries: dict[str, Any]) -> None:
         if self.folder is None:
             return
-        shards: dict[str, dict[str, Any]] = {}
+        shards: dict[str, dict[str, str]] = {}
         for key, value in entries.items():
-            shards.setdefault(_shard(key), {})[key] = value
+            text = self._text(key, value)
+            if text is not None:
+                shards.setdefault(_shard(key), {})[key] = text
         for name in sorted(set(shards) | set(self._keys)):
             shard = shards.get(name, {})
             if set(shard) == self._keys.get(name, set()):
                 continue
-            target = self.folder / f"{name}.pickle"
+            target = self.folder / f"{name}.json"
             if not shard:
                 target.unlink(missing_ok=True)
                 continue
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            with partial.open("wb") as handle:
-                pickle.dump((self.version, shard), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.write_bytes(orjson.dumps({"format": FORMAT, "version": self.version, "entries": shard}))
             os.replace(partial, target)
         self._keys = {name: set(shard) for name, shard in shards.items()}
+        self._texts = {key: text for shard in shards.values() for key, text in shard.items()}
+        self._decoded = {key: value for key, value in entries.items() if key in self._texts}

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalogue import (
+from .catalogue import Catalogue, load_catalogue
+from .diff import VersionDiff
+from .discovery import (
     MANIFEST_SUFFIXES,
-    Catalogue,
     dataset_folders,
     display_name,
-    load_catalogue,
+    entry_problems,
     manifest_files,
+    meant_as_manifest,
+    root_problems,
 )
-from .diff import VersionDiff
+from .git_tracked import tracked_cache
 from .loader import load_manifest
 from .manifest_store import ManifestStore
 from .problems import Problem, Report, Severity
+from .regular_files import NotRegularFile, kind_of
+
+_PATH_HINT = "give a manifest file, a dataset folder or the datasets/ folder"
 
 
-def _is_dataset_folder(path: Path) -> bool:
-    return any(p.suffix in MANIFEST_SUFFIXES for p in path.iterdir() if p.is_file())
+def _is_loose_folder(path: Path) -> bool:
+    """A folder of manifests (or of files meant as manifests) that is not a catalogue."""
+    if path.resolve().name == "datasets":
+        return False
+    try:
+        return any(p.is_file() and (p.suffix in MANIFEST_SUFFIXES or meant_as_manifest(p.name))
+                   for p in path.iterdir())
+    except OSError:  # unreadable: entry_problems says so
+        return True
 
 
 def _in_catalogue(path: Path) -> bool:
@@ -28,26 +43,60 @@ def _in_catalogue(path: Path) -> bool:
     return path.resolve().parent.parent.name == "datasets"
 
 
+def _is_dataset_folder(path: Path) -> bool:
+    return path.resolve().parent.name == "datasets"
+
+
+def unusable(path: Path) -> Problem | None:
+    """Why a path named on the command line cannot be validated, or None for a file or folder.
+
+    Looked at, never opened: a FIFO would block, a device would never end."""
+    def problem(message: str) -> Problem:
+        return Problem(str(path), 1, 1, "", Severity.ERROR, message, _PATH_HINT)
+
+    if not os.path.lexists(path):
+        return problem("no such file or folder")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return problem(f"'{path.name}' is a symbolic link to a file that does not exist")
+    except OSError as exc:
+        return problem(f"'{path.name}' cannot be read: {exc.strerror or exc}")
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = NotRegularFile(kind_of(mode), linked=path.is_symlink())
+    return problem(f"{kind.describe(path.name)}, not a manifest file or a folder; it is not read")
+
+
 def validate_paths(paths: Iterable[Path], *, cache: Path | None = None) -> Report:
     """Validate manifests and the rules between them; never raises for bad input.
 
     A folder of dataset folders is a catalogue; a folder under `datasets/`, or a
     manifest in one, is checked with its sibling versions; anything else alone.
+    A path that is neither a file nor a folder (a FIFO, a device) is an error, never opened.
     With `cache`, files in dataset folders whose bytes are unchanged are not parsed again.
     """
     report = Report()
     folders: set[Path] = set()
     standalone: list[Path] = []
     for path in paths:
-        if not path.exists():
-            report.add(Problem(str(path), 1, 1, "", Severity.ERROR, "no such file or folder",
-                               "give a manifest file, a dataset folder or the datasets/ folder"))
-        elif path.is_dir() and not _is_dataset_folder(path):
-            folders.update(dataset_folders(path))
-        elif path.is_dir() and path.resolve().parent.name == "datasets":
+        refused = unusable(path)
+        if refused is not None:
+            report.add(refused)
+        elif path.is_dir() and _is_dataset_folder(path):
             folders.add(path)
-        elif path.is_dir():  # loose manifests, not a catalogue: no rules between them
-            standalone.extend(p for p in manifest_files(path))
+        elif path.is_dir() and _is_loose_folder(path):  # manifests, but no version chains
+            standalone.extend(manifest_files(path))
+            report.extend(entry_problems(path))
+        elif path.is_dir():
+            found = dataset_folders(path)
+            folders.update(found)
+            problems = root_problems(path)
+            report.extend(problems)
+            if not found and not problems:
+                report.add(Problem(str(path), 1, 1, "", Severity.WARNING,
+                                   f"'{path}' holds no dataset folder and no manifest; nothing was checked",
+                                   _PATH_HINT))
         elif _in_catalogue(path):
             folders.add(path.parent)
         else:
@@ -57,7 +106,10 @@ def validate_paths(paths: Iterable[Path], *, cache: Path | None = None) -> Repor
         report.files_checked += 1
         report.extend(loaded.problems)
     if folders:
-        catalogue = load_catalogue(Path("."), only=folders, store=ManifestStore(cache))
+        planted = tracked_cache(cache) if cache is not None else []  # came with the checkout: not read
+        report.extend(planted)
+        store = ManifestStore(None if planted else cache)
+        catalogue = load_catalogue(Path("."), only=folders, store=store)
         report.files_checked += catalogue.report.files_checked
         report.extend(catalogue.report.problems)
         report.extend(_zoo_problems(catalogue))
@@ -80,10 +132,12 @@ def dataset_folders_in(paths: Iterable[Path]) -> list[Path]:
     """The dataset folders that validating `paths` checks with their version chains."""
     folders: set[Path] = set()
     for path in paths:
-        if path.is_dir() and not _is_dataset_folder(path):
-            folders.update(dataset_folders(path))
-        elif path.is_dir() and path.resolve().parent.name == "datasets":
+        if unusable(path) is not None:
+            continue
+        if path.is_dir() and _is_dataset_folder(path):
             folders.add(path)
+        elif path.is_dir() and not _is_loose_folder(path):
+            folders.update(dataset_folders(path))
         elif path.is_file() and _in_catalogue(path):
             folders.add(path.parent)
     return sorted(folders)

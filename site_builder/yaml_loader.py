@@ -20,6 +20,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Path_, Problem, Severity
+from .regular_files import NotRegularFile, TooLarge, read_regular
 
 try:  # libyaml is optional; fall back to the pure-Python parser.
     from yaml import CSafeLoader as _Loader
@@ -191,9 +192,9 @@ def _custom_tag(node: Node) -> _LoadError:
                       "remove the tag; manifests use plain YAML values only")
 
 
-def _too_big(file: str, size: int, max_bytes: int) -> Problem:
-    return Problem(file, 1, 1, "", Severity.ERROR,
-                   f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+def _too_big(file: str, size: int | None, max_bytes: int) -> Problem:
+    size_ = f" {size:,} bytes," if size is not None else ""  # None: more than its stated size
+    return Problem(file, 1, 1, "", Severity.ERROR, f"the file is{size_} over the {max_bytes:,}-byte limit",
                    "split the file records into a separate listing, or ask a maintainer")
 
 
@@ -329,13 +330,19 @@ def parse_yaml(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> tuple[Ya
 
 def load_yaml(path: Path, *, display_name: str | None = None,
               max_bytes: int = MAX_BYTES) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read and parse a YAML file, never raising for a user's mistake."""
+    """Read and parse a YAML file, never raising for a user's mistake.
+
+    Only a regular file is opened (a FIFO would block, /dev/zero never ends), and no more
+    than `max_bytes` + 1 bytes are read, whatever size the file claims."""
     name = display_name or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [_too_big(name, size, max_bytes)]
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
+    except NotRegularFile as exc:
+        return None, [Problem(name, 1, 1, "", Severity.ERROR,
+                              f"{exc.describe(Path(name).name)}, not a regular file; it is not read",
+                              "a manifest is a plain text file: put the file itself here")]
+    except TooLarge as exc:
+        return None, [_too_big(name, exc.size, max_bytes)]
     except OSError as exc:
         return None, [Problem(name, 1, 1, "", Severity.ERROR,
                               f"the file cannot be read: {exc.strerror or exc}", "")]

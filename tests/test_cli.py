@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from site_builder.schema import manifest_schema
@@ -165,3 +166,17 @@ def test_markdown_summary_lists_problems_and_what_a_new_version_changes(mifa: Mi
     assert "### What version 1.1 of `nuclei` changes (from 1.0)" in lines
     assert "- +1 keyword" in lines and "- credit preserved" in lines
     assert "| `study.keywords` | added |  | nuclei |" in lines
+
+
+@pytest.mark.parametrize("where", ["folder", "under-a-file"])
+def test_an_out_file_that_cannot_be_written_is_one_clear_line(tmp_path: Path, mifa: Callable[..., Result],
+                                                              where: str) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    out = tmp_path if where == "folder" else tmp_path / "notes.txt" / "schema.json"
+    result = mifa("schema", "--out", out)
+    assert result.code == 2 and "Traceback" not in result.err
+    if where == "folder":
+        assert result.err == f"mifa: error: {out} is a folder: give --out the name of a file to write\n"
+    else:  # the reason after the colon is the operating system's
+        assert result.err.startswith(f"mifa: error: cannot write {out}: ") and result.err.count("\n") == 1
+    assert (tmp_path / "notes.txt").read_text() == "keep me"

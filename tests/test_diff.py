@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from math import isqrt
 from pathlib import Path
 
 from site_builder import Manifest, load_manifest, validate_text
-from site_builder.diff import Change, VersionDiff, diff_manifests, word_diff
+from site_builder.diff import WORD_DIFF_BUDGET, Change, VersionDiff, diff_manifests, word_diff
+
+from .test_hostile_corpus import bounded
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 
@@ -85,9 +88,9 @@ def edit(text: str, *replacements: tuple[str, str]) -> str:
     return text
 
 
-def next_version(*replacements: tuple[str, str], extra_version_lines: str = "") -> str:
-    """BASE edited, as version 1.1 following 1.0."""
-    text = edit(BASE, *replacements)
+def next_version(*replacements: tuple[str, str], extra_version_lines: str = "", base: str = BASE) -> str:
+    """BASE (or `base`) edited, as version 1.1 following 1.0."""
+    text = edit(base, *replacements)
     return text[: text.index("version:\n  version:")] + NEXT_VERSION + extra_version_lines
 
 
@@ -305,3 +308,58 @@ def test_real_s_biad249_curation_adds_classes_and_statements() -> None:
         "name": "japonicus_koreicus", "count": 5}
     assert diff.credit.preserved and diff.credit.added == ()
     assert diff.summary == ("+9 classes", "2 other fields changed")
+
+
+# Long texts (issue 15): the word diff of a pair of versions has a budget ---------------------
+
+def paragraphs(count: int, words: int) -> list[str]:
+    return [" ".join(f"p{p}w{w}" for w in range(words)) for p in range(count)]
+
+
+def test_a_long_text_edited_in_far_apart_paragraphs_shows_just_those_words() -> None:
+    """6,000 words: too many to match word by word, so lines are matched first, then words inside."""
+    old = paragraphs(40, 150)
+    new = list(old)
+    new[2] = new[2].replace("p2w7 ", "seven ")
+    new[37] = new[37].replace(" p37w149", " last")
+    spans = word_diff("\n\n".join(old), "\n\n".join(new))
+    assert [(s.kind, s.text) for s in spans if s.kind != "same"] == [
+        ("removed", "p2w7"), ("added", "seven"), ("removed", "p37w149"), ("added", "last")]
+    assert "".join(s.text for s in spans if s.kind != "added") == "\n\n".join(old)
+
+
+def test_beyond_the_budget_the_changed_middle_is_one_replacement() -> None:
+    """40,000 words on one line, every other one edited: matching them took minutes."""
+    old = " ".join(f"w{i}" for i in range(40_000))
+    new = " ".join(f"w{i}" if i % 2 else f"x{i}" for i in range(40_000))
+    spans = bounded("a word diff of 40,000 words", lambda: word_diff(old, new))
+    assert [(s.kind, s.text) for s in spans] == [
+        ("removed", old.removesuffix(" w39999")), ("added", new.removesuffix(" w39999")), ("same", " w39999")]
+
+
+def test_the_fields_of_a_version_pair_share_one_budget() -> None:
+    """Two long rewritten texts that each fit the budget alone: the second is shown replaced."""
+    words = isqrt(WORD_DIFF_BUDGET // 6)  # about 2 x words tokens a side: two thirds of the budget
+    old = " ".join(f"w{i}" for i in range(words))
+    new = " ".join(f"w{i}" if i % 2 else f"x{i}" for i in range(words))
+    text = edit(BASE, ("  funding_statement: No specific funding.", f"  funding_statement: {old}"),
+                ("annotation_overview: Nuclei outlined by hand.", f"annotation_overview: {old}"))
+    diff = diff_of(next_version(("funding_statement: " + old, "funding_statement: " + new),
+                                ("annotation_overview: " + old, "annotation_overview: " + new), base=text),
+                   text)
+    [funding] = at(diff, "study.funding_statement")
+    [overview] = at(diff, "annotations[0].annotation_overview")
+    assert len(funding.words) > words / 2  # word by word
+    assert [s.kind for s in overview.words] == ["removed", "added", "same"]  # one replacement
+
+
+def test_a_page_lists_every_credit_change_and_at_most_a_thousand_others() -> None:
+    credit = Change("annotations[0].authors[0]", "added", None, "Grace Hopper", is_credit=True)
+    others = tuple(Change(f"config.key{i}", "added", None, i) for i in range(2_500))
+    same = diff_manifests(manifest(BASE), manifest(BASE))
+    diff = VersionDiff("1.0", "1.1", (*others[:1_200], credit, *others[1_200:]), same.credit, ())
+    listed, left_out = diff.listed()
+    assert len(listed) == 1_000 and left_out == 1_501
+    assert credit in listed, "credit changes are never left out"
+    assert listed[:999] == others[:999], "the rest in order"
+    assert VersionDiff("1.0", "1.1", others[:10], diff.credit, ()).listed() == (others[:10], 0)

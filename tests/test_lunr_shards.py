@@ -7,17 +7,20 @@ BM25, term numbering, JSON shape) would silently change rankings on the site.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
-import math
 import random
 from typing import Any
 
+import orjson
 import pytest
 from lunr import lunr  # type: ignore[import-untyped]
 from lunr.index import Index  # type: ignore[import-untyped]
-from lunr.pipeline import Pipeline  # type: ignore[import-untyped]
 
-from site_builder.search.lunr_shards import SearchField, build_sharded_index, shard_key
+from site_builder.search.lunr_shards import SearchField, Shard, build_sharded_index
+from site_builder.search.shard_plan import shard_of, shards_of_prefix
+
+from . import search_client
 
 FIELDS = [SearchField("title", 10), SearchField("keywords", 5), SearchField("organism", 5),
           SearchField("description", 1)]
@@ -60,6 +63,7 @@ def corpus() -> list[dict[str, str]]:
 
 
 DOCUMENTS = corpus()
+REFS = [d["ref"] for d in DOCUMENTS]
 
 
 @pytest.fixture(scope="module")
@@ -68,119 +72,135 @@ def full() -> Any:
     return lunr(ref="ref", fields=fields, documents=DOCUMENTS)
 
 
-@pytest.fixture(scope="module")
-def shards() -> dict[str, dict[str, Any]]:
-    return build_sharded_index(DOCUMENTS, FIELDS)
+BUDGET = 3_000
+"""Small enough that the corpus fills dozens of shards, so queries cross shard boundaries."""
 
 
 @pytest.fixture(scope="module")
-def loaded(shards: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    # Through JSON, as the browser gets them.
-    return {key: Index.load(json.loads(json.dumps(shard))) for key, shard in shards.items()}
+def shards() -> list[Shard]:
+    return build_sharded_index(DOCUMENTS, FIELDS, max_bytes=BUDGET)
 
 
-def stem(term: str) -> str:
-    """The query term after lunr's search pipeline, which is what the client keys on."""
-    [stemmed] = Pipeline.load(["stemmer"]).run_string(term)
-    return str(stemmed)
+def client(shards: list[Shard]) -> search_client.Shards:
+    return search_client.from_shards(shards, [f.name for f in FIELDS])
 
 
 QUERIES = [
     # single terms, including stems and words that only appear in one field
     "zebrafish", "nuclei", "nucleus", "mitochondria", "microscopy", "segmentation", "dapi", "3d",
     "zarr", "u", "sapiens", "tomography", "light", "sheet", "imaging", "images", "63x",
-    # two terms with the same shard key
+    # several terms, in one shard or several
     "nuclei nucleus", "mitochondria mitotic", "microscopy mitosis", "segmentation sec", "cell cells",
-    "tumour tumours", "+synapses synaptic", "microscopy -mitochondria", "mouse^5 mounted",
-    # field scoped, wildcards, edit distance
+    "tumour tumours", "zebrafish mitochondria", "yeast tracks nuclei", "xyzzy zebrafish",
+    "mouse^5 mounted", "title:nuclei^3 tissue",
+    # required and prohibited words, including ones in other shards than the rest
+    "+synapses synaptic", "+nuclei +tracks", "microscopy -mitochondria", "nuclei -zebrafish",
+    "+cells -electron", "-zebrafish",
+    # field scoped, wildcards over one shard or many, edit distance
     "organism:zebrafish", "title:nuclei", "keywords:ai", "organism:mus", "mito*", "micro*",
-    "seg*", "nucle*", "mitochondira~2",
+    "seg*", "nucle*", "m*", "*", "mitochondira~2",
 ]
 
 
-def query_key(query: str) -> str:
-    """The shard key of a query's first term, as the client derives it."""
-    term = query.split()[0].lstrip("+-").split(":")[-1].split("^")[0].split("~")[0]
-    return shard_key(term.rstrip("*") if term.endswith("*") else stem(term))
-
-
 @pytest.mark.parametrize("query", QUERIES)
-def test_shard_answers_like_the_full_index(query: str, full: Any, loaded: dict[str, Any]) -> None:
-    key = query_key(query)
-    assert {query_key(part) for part in query.split()} == {key}
+def test_sharded_search_answers_like_the_full_index(query: str, full: Any, shards: list[Shard]) -> None:
     expected = [(r["ref"], r["score"]) for r in full.search(query)]
-    got = [(r["ref"], r["score"]) for r in loaded[key].search(query)] if key in loaded else []
+    got = search_client.search(query, [client(shards)], REFS)
     assert expected, f"{query!r} should match something in the corpus"
-    assert [ref for ref, _ in got] == [ref for ref, _ in expected]
-    for (_, want), (_, have) in zip(expected, got, strict=True):
-        assert have == pytest.approx(want, abs=0.001)
+    assert sorted(ref for ref, _ in got) == sorted(ref for ref, _ in expected)
+    want = dict(expected)
+    for ref, have in got:
+        assert have == pytest.approx(want[ref], abs=0.001), ref
+    # The same ranking; lunr orders equal scores as it found them, the client by ref.
+    ranked = [want[ref] for ref, _ in got]
+    assert all(a >= b - 0.001 for a, b in itertools.pairwise(ranked))
 
 
-def test_scores_add_up_across_shards_after_rescaling(full: Any, loaded: dict[str, Any]) -> None:
-    """Terms from different shards: each shard divides by its own query norm (1 for one plain
-    term), the full index by the norm of the whole query, so the client rescales the sum."""
-    query = "zebrafish mitochondria"
-    parts = query.split()
-    assert len({query_key(p) for p in parts}) == len(parts)
-    summed: dict[str, float] = {}
-    for part in parts:
-        for result in loaded[query_key(part)].search(part):
-            summed[result["ref"]] = summed.get(result["ref"], 0.0) + result["score"]
-    expected = {r["ref"]: r["score"] for r in full.search(query)}
-    assert summed.keys() == expected.keys()
-    for ref, score in expected.items():
-        assert summed[ref] / math.sqrt(len(parts)) == pytest.approx(score, abs=0.001)
+def test_queries_fetch_only_their_terms_shards(shards: list[Shard]) -> None:
+    assert len(shards) > 20
+    index = client(shards)
+    search_client.search("zebrafish", [index], REFS)
+    assert index.fetched == [shard_of("zebrafish", index.bounds)]
+    index.fetched.clear()
+    search_client.search("mito*", [index], REFS)
+    assert index.fetched == shards_of_prefix("mito", index.bounds)
+    assert 1 <= len(index.fetched) <= 3
 
 
-def test_shards_are_the_full_index_split_by_term(full: Any, shards: dict[str, dict[str, Any]]) -> None:
+def merged(shard: Shard) -> dict[str, Any]:
+    """A shard's files as one index: a term split over several files has its postings joined."""
+    inverted: dict[str, dict[str, Any]] = {}
+    vectors: dict[str, list[Any]] = {}
+    for part in shard.parts:
+        for term, posting in part["invertedIndex"]:
+            into = inverted.setdefault(term, {"_index": posting["_index"]})
+            for name, refs in posting.items():
+                if name != "_index":
+                    into.setdefault(name, {}).update(refs)
+        for field_ref, elements in part["fieldVectors"]:
+            vectors.setdefault(field_ref, []).extend(elements)
+    return {**shard.parts[0], "invertedIndex": list(inverted.items()), "fieldVectors": vectors}
+
+
+def test_shards_are_the_full_index_split_by_term(full: Any, shards: list[Shard]) -> None:
     whole = full.serialize()
-    term_key = {term: shard_key(term) for term, _ in whole["invertedIndex"]}
-    assert set(shards) == set(term_key.values())
-    shard_terms = [term for shard in shards.values() for term, _ in shard["invertedIndex"]]
-    assert sorted(shard_terms) == sorted(term_key) and len(shard_terms) == len(set(shard_terms))
-    key_of_index = {posting["_index"]: term_key[term] for term, posting in whole["invertedIndex"]}
-    for key, shard in shards.items():
-        assert shard["version"] == whole["version"] == "2.3.9"
-        assert shard["fields"] == whole["fields"] and shard["pipeline"] == whole["pipeline"] == ["stemmer"]
-        assert shard["invertedIndex"] == [[t, p] for t, p in whole["invertedIndex"] if term_key[t] == key]
-        expected = []
+    bounds = [s.bound for s in shards]
+    term_shard = {term: shard_of(term, bounds) for term, _ in whole["invertedIndex"]}
+    assert set(range(len(shards))) == set(term_shard.values())
+    assert any(len(s.parts) > 1 for s in shards), "the budget should split a common term"
+    shard_of_index = {posting["_index"]: term_shard[term] for term, posting in whole["invertedIndex"]}
+    for number, shard in enumerate(shards):
+        index = merged(shard)
+        assert index["version"] == whole["version"] == "2.3.9"
+        assert index["fields"] == whole["fields"] and index["pipeline"] == whole["pipeline"] == ["stemmer"]
+        assert [[t, p] for t, p in index["invertedIndex"]] == [
+            [t, p] for t, p in whole["invertedIndex"] if term_shard[t] == number]
+        expected = {}
         for field_ref, elements in whole["fieldVectors"]:
-            kept = [x for i in range(0, len(elements), 2) if key_of_index[elements[i]] == key
+            kept = [x for i in range(0, len(elements), 2) if shard_of_index[elements[i]] == number
                     for x in elements[i:i + 2]]
             if kept:
-                expected.append((field_ref, kept))
-        assert [ref for ref, _ in shard["fieldVectors"]] == [ref for ref, _ in expected]
-        for (_, have), (_, want) in zip(shard["fieldVectors"], expected, strict=True):
+                expected[field_ref] = kept
+        assert index["fieldVectors"].keys() == expected.keys()
+        for field_ref, want in expected.items():
+            have = index["fieldVectors"][field_ref]
             assert have[0::2] == want[0::2]
             # python-lunr rounds with round(); lunr.js (and the shards) with Math.round.
             assert have[1::2] == pytest.approx(want[1::2], abs=0.0011)
 
 
-def test_every_shard_loads_and_keys_its_own_terms(shards: dict[str, dict[str, Any]]) -> None:
-    for key, shard in shards.items():
-        index = Index.load(json.loads(json.dumps(shard)))
-        assert all(shard_key(term) == key for term in index.inverted_index)
-        assert index.field_vectors
+def test_every_file_is_within_budget_loads_and_holds_its_shards_terms(shards: list[Shard]) -> None:
+    bounds = [s.bound for s in shards]
+    assert bounds[0] == "" and bounds == sorted(bounds)
+    for number, shard in enumerate(shards):
+        for part in shard.parts:
+            assert len(orjson.dumps(part)) <= BUDGET
+            index = Index.load(json.loads(json.dumps(part)))
+            assert all(shard_of(term, bounds) == number for term in index.inverted_index)
+            assert index.field_vectors
+        if len(shard.parts) > 1:  # only a single term is ever split over several files
+            assert len({term for part in shard.parts for term, _ in part["invertedIndex"]}) == 1
 
 
 def test_deterministic() -> None:
-    first = build_sharded_index(DOCUMENTS, FIELDS)
-    again = build_sharded_index(copy.deepcopy(DOCUMENTS), list(FIELDS))
-    assert json.dumps(first) == json.dumps(again)
+    first = build_sharded_index(DOCUMENTS, FIELDS, max_bytes=BUDGET)
+    again = build_sharded_index(copy.deepcopy(DOCUMENTS), list(FIELDS), max_bytes=BUDGET)
+    assert first == again
 
 
-@pytest.mark.parametrize(("term", "key"), [
-    ("nucleu", "nu"), ("zebrafish", "ze"), ("3d", "3d"), ("63x", "63"), ("u", "u_"), ("", "__"),
-    ("ome.zarr", "om"), ("(ome.zarr)", "_o"), ("a-", "a_"), ("über", "_b"), ("Ze", "ze"), ("é", "__"),
-    ("😀a", "_a"),
+@pytest.mark.parametrize(("term", "bounds", "shard"), [
+    ("nucleus", ["", "m", "nucleu", "o"], 2), ("nucleu", ["", "m", "nucleu", "o"], 2),
+    ("nucle", ["", "m", "nucleu", "o"], 1), ("", ["", "m"], 0), ("zz", ["", "m"], 1),
+    # JavaScript's order: U+FF41 (fullwidth a) sorts after a surrogate pair (U+1F600)
+    ("\uff41", ["", "\U0001f600"], 1), ("\U0001f600", ["", "\uff41"], 0),
 ])
-def test_shard_key(term: str, key: str) -> None:
-    assert shard_key(term) == key
+def test_shard_of_follows_javascript_string_order(term: str, bounds: list[str], shard: int) -> None:
+    assert shard_of(term, bounds) == shard
 
 
 def test_empty_and_blank_documents() -> None:
-    assert build_sharded_index([], FIELDS) == {}
-    assert build_sharded_index([{"ref": "a", "title": " - the "}], FIELDS) == {}
+    assert build_sharded_index([], FIELDS) == []
+    assert build_sharded_index([{"ref": "a", "title": " - the "}], FIELDS) == []
 
 
 def test_field_validation() -> None:

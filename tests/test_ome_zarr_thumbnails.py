@@ -341,3 +341,118 @@ def test_remote_reads_have_timeouts_and_are_retried_twice(monkeypatch: pytest.Mo
     with pytest.raises(ThumbnailError, match="still down"):
         src.call("chunk", dead)
     assert len(calls) == 3  # the first try and two retries
+
+
+# ---------------------------------------------------------------- what a read may cost
+
+
+def _declare(array: Path, **changes: Any) -> None:
+    """Rewrite an array's metadata (shape, chunks, dtype) and drop its chunks: they read as fill."""
+    def edit(meta: dict[str, Any]) -> None:
+        meta.update({k: v for k, v in changes.items() if k in ("shape", "data_type")})
+        if "chunks" in changes:
+            meta["chunk_grid"]["configuration"]["chunk_shape"] = changes["chunks"]
+    _edit_json(array / "zarr.json", edit)
+    for chunk in sorted((array / "c").rglob("*"), reverse=True):
+        chunk.rmdir() if chunk.is_dir() else chunk.unlink()
+
+
+@pytest.mark.parametrize(("axes", "changes", "message"), [
+    ("cyx", {"shape": [48, 8000, 8000], "chunks": [1, 1000, 1000]},
+     "s0: one plane of 48 × 8000 × 8000 (c × y × x) of uint16 takes 5.72 GiB, more than the limit of 256 MiB;"
+     " add a smaller resolution level"),
+    ("cyx", {"shape": [1, 8000, 8000], "chunks": [1, 1000, 1000], "data_type": "float64"},
+     "s0: one plane of 1 × 8000 × 8000 (c × y × x) of float64 takes 488 MiB, more than the limit of 256 MiB;"
+     " add a smaller resolution level"),
+    ("cyx", {"chunks": [2, 50_000, 50_000]},
+     "s0: one chunk of 2 × 50000 × 50000 uint16 decompresses to 9.31 GiB, more than the limit of 512 MiB;"
+     " use smaller chunks"),
+    ("cyx", {"shape": [2, 4000, 4000], "chunks": [1, 1, 1]},
+     "s0: one plane touches 32,000,000 chunks of 1 × 1 × 1, more than the limit of 10,000; use larger chunks"
+     " or add a smaller resolution level"),
+    ("zyx", {"shape": [64, 4000, 4000], "chunks": [64, 1000, 1000]},  # one z plane, whole z-deep chunks
+     "s0: one plane decompresses 16 chunks of 64 × 1000 × 1000 uint16, 1.91 GiB, more than the limit of"
+     " 512 MiB; use smaller chunks or add a smaller resolution level"),
+])
+def test_a_read_beyond_its_budget_is_refused_before_any_chunk(
+        tmp_path: Path, chunk_reads: list[str], axes: str, changes: dict[str, Any], message: str) -> None:
+    """Every axis read counts, at the dtype's size, and so does every chunk touched, decompressed whole."""
+    store = write_store(tmp_path / "img.zarr", square((2 if axes == "cyx" else 5, 64, 64)), axes)
+    _declare(store / "s0", **changes)
+    with pytest.raises(ThumbnailError) as refused:
+        render_thumbnail(store, size=960, name="samples/img.zarr")
+    assert refused.value.message == "samples/img.zarr/" + message
+    assert chunk_keys(chunk_reads) == []
+
+
+def test_a_plane_within_every_budget_is_read(tmp_path: Path) -> None:
+    """The limits leave room: 8000 x 8000 of uint16 in one channel, in 1000 x 1000 chunks, is drawn."""
+    store = write_store(tmp_path / "img.zarr", square((1, 64, 64)), "cyx")
+    _declare(store / "s0", shape=[1, 8000, 8000], chunks=[1, 1000, 1000])
+    rendered = render_thumbnail(store, size=100)
+    assert rendered.image.size == (100, 100) and rendered.info.level_shapes[0] == (1, 8000, 8000)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda root, s0: _declare(s0, shape=[1_000_000, 8, 8], chunks=[1_000_000, 8, 8]),
+     "img.zarr: 1,000,000 channels, more than the limit of 1,024 channels that can be coloured into one"
+     " thumbnail"),
+    (lambda root, s0: _edit_json(root / "zarr.json", lambda meta: meta["attributes"]["ome"]["multiscales"][0]
+                                 .update(datasets=[{"path": "s0"}] * 1000)),
+     "img.zarr: 1,000 resolution levels, more than the limit of 64"),
+])
+def test_channel_and_level_counts_are_bounded(tmp_path: Path, chunk_reads: list[str],
+                                              edit: Callable[[Path, Path], None], message: str) -> None:
+    store = write_store(tmp_path / "img.zarr", square((2, 64, 64)), "cyx")
+    edit(store, store / "s0")
+    with pytest.raises(ThumbnailError) as refused:
+        render_thumbnail(store, size=64, name="img.zarr")
+    assert refused.value.message == message
+    assert chunk_keys(chunk_reads) == []
+
+
+def test_a_store_of_text_is_not_drawn(tmp_path: Path) -> None:
+    store = tmp_path / "text.zarr"
+    group = zarr.open_group(str(store), mode="w")
+    group.create_array("s0", shape=(4, 4), dtype=str)
+    group.attrs["ome"] = {"version": "0.5", "multiscales": [{"axes": [{"name": "y", "type": "space"},
+                                                                      {"name": "x", "type": "space"}],
+                                                             "datasets": [{"path": "s0"}]}]}
+    with pytest.raises(ThumbnailError, match=r"^text\.zarr/s0: data type .* is not a number type"):
+        render_thumbnail(store, size=4, name="text.zarr")
+
+
+def test_every_label_is_coloured_in_one_pass(tmp_path: Path) -> None:
+    """4,096 labels of 4 x 4 pixels, filled: each in its own colour, however many there are."""
+    labels = (np.arange(64 * 64, dtype=np.uint32).reshape(64, 64) + 1).repeat(4, axis=0).repeat(4, axis=1)
+    store = write_store(tmp_path / "img.zarr", np.zeros((256, 256), np.uint16), "yx", labels=labels)
+    rendered = render_thumbnail(store, size=256, labels="cells", style="fill")
+    assert rendered.labels_drawn and rendered.notes == ()
+    for value in (1, 77, 2048, 4096):
+        y, x = divmod(value - 1, 64)
+        expected = tuple(int(0.4 * c) for c in label_colour(value))  # 40% over black
+        assert rgb(rendered, x * 4 + 1, y * 4 + 1) == expected, value
+
+
+def test_a_label_per_pixel_is_left_out_with_a_note(tmp_path: Path) -> None:
+    """A 'mask' with a label per pixel is an intensity image: the thumbnail shows the image alone."""
+    labels = np.arange(1, 300 * 300 + 1, dtype=np.uint32).reshape(300, 300)
+    store = write_store(tmp_path / "img.zarr", square((300, 300)), "yx", labels=labels)
+    rendered = render_thumbnail(store, size=300, labels="cells")
+    plain = render_thumbnail(store, size=300)
+    assert not rendered.labels_drawn
+    assert rendered.notes == ("label image 'cells': 90,000 distinct labels at thumbnail size, more than the "
+                              "50,000 a thumbnail can show; they are not drawn (is it an intensity image "
+                              "rather than a mask?)",)
+    assert rendered.image.tobytes() == plain.image.tobytes()
+
+
+def test_a_large_plane_is_averaged_down_before_it_is_coloured(tmp_path: Path) -> None:
+    """A 2400 x 2400 plane shown at 300 px is coloured at 600 px: the square is where it was, as bright."""
+    data = np.zeros((2400, 2400), dtype=np.uint16)
+    data[600:1800, 600:1800] = 1000
+    store = write_store(tmp_path / "img.zarr", data, "yx")
+    rendered = render_thumbnail(store, size=300)
+    assert rendered.image.size == (300, 300)
+    assert rgb(rendered, 150, 150)[0] > 200 and rgb(rendered, 20, 20) == (0, 0, 0)
+    assert rgb(rendered, 80, 150)[0] > 200 and rgb(rendered, 70, 150)[0] < 60  # the edge stays at 75 px

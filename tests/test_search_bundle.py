@@ -1,4 +1,4 @@
-"""The search files a build ships: shards by term prefix, display chunks, facets, related datasets."""
+"""The search files a build ships: shards by term range, display chunks, facets, related datasets."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from lunr.index import Index  # type: ignore[import-untyped]
 
 from site_builder.build import build_site
 from site_builder.search.bundle import cached_search_files, search_files
 from site_builder.search.documents import search_document
-from site_builder.search.lunr_shards import shard_key
 from site_builder.search.related import related_datasets
 
+from . import search_client
 from .site_helpers import soup, text
 from .test_site import KROMP, KROMP_11, MOSQUITO, write_catalogue
 
@@ -35,11 +34,10 @@ def search(site: Path, term: str, kind: str = "short") -> list[str]:
     """Refs found for one term, the way the browser does it: load the term's shard only."""
     manifest = read(site, "manifest.json")
     assert isinstance(manifest, dict)
-    path = manifest[kind].get(shard_key(term))
-    if path is None:
-        return []
-    index = Index.load(read(site, path))
-    return [r["ref"] for r in index.search(term)]
+    shards = search_client.from_site(site, kind)
+    found = search_client.search(term, [shards], [str(i) for i in range(manifest["count"])])
+    assert len(shards.fetched) <= 1
+    return [ref for ref, _ in found]
 
 
 def test_manifest_lists_shards_chunks_and_facets(site: Path) -> None:
@@ -48,9 +46,11 @@ def test_manifest_lists_shards_chunks_and_facets(site: Path) -> None:
     assert manifest["count"] == 2 and manifest["chunk"] == 16
     assert manifest["fields"] == ["title", "keywords", "organism", "method", "types", "people",
                                   "formats", "id"]
-    assert all((site / "search" / p).is_file() for p in manifest["short"].values())
-    assert all((site / "search" / p).is_file() for p in manifest["text"].values())
-    assert "ze" not in manifest["short"]  # no zebrafish here: no shard for it
+    assert manifest["maxTerm"] == 64
+    for kind in ("short", "text"):
+        bounds = [bound for bound, _ in manifest[kind]]
+        assert bounds[0] == "" and bounds == sorted(bounds)
+        assert all((site / "search" / p).is_file() for _, paths in manifest[kind] for p in paths)
 
 
 def test_ontology_aware_terms_find_datasets(site: Path) -> None:
@@ -131,8 +131,7 @@ def test_search_files_are_deterministic_and_cached(site: Path, tmp_path: Path) -
     assert cached_search_files(documents, tmp_path) == first
 
 
-
-def test_a_crowded_prefix_is_split_into_three_character_shards() -> None:
+def test_a_crowded_prefix_is_split_by_size_and_still_found() -> None:
     from site_builder.search.documents import SHORT_FIELDS
     from site_builder.search.lunr_shards import build_sharded_index
 
@@ -140,12 +139,14 @@ def test_a_crowded_prefix_is_split_into_three_character_shards() -> None:
     documents = [{"ref": str(i), "title": f"{words[i % 6]} {words[(i * 5) % 6]} tissue", "keywords": "",
                   "organism": "", "method": "", "types": "", "people": "", "formats": "", "id": ""}
                  for i in range(30)]
-    whole = build_sharded_index(documents, SHORT_FIELDS)
-    split = build_sharded_index(documents, SHORT_FIELDS, max_postings=20)
-    assert "br" in whole and "br" not in split
-    assert {"bra", "bri", "bro"} <= set(split)
-    assert "tis" in split and "ti" not in split  # "tissue" alone has 30 postings
-    for word in words:
-        expected = [(r["ref"], r["score"]) for r in Index.load(whole["br"]).search(word)]
+    refs = [d["ref"] for d in documents]
+    names = [f.name for f in SHORT_FIELDS]
+    whole = search_client.from_shards(build_sharded_index(documents, SHORT_FIELDS), names)
+    split = search_client.from_shards(build_sharded_index(documents, SHORT_FIELDS, max_bytes=1_200), names)
+    assert len(whole.bounds) == 1 and len(split.bounds) > 3
+    for query in [*words, "br*", "bri*", "+tissue -brain"]:
+        expected = search_client.search(query, [whole], refs)
         assert expected
-        assert [(r["ref"], r["score"]) for r in Index.load(split[word[:3]]).search(word)] == expected
+        got = search_client.search(query, [split], refs)
+        assert [ref for ref, _ in got] == [ref for ref, _ in expected]
+        assert [score for _, score in got] == pytest.approx([score for _, score in expected], abs=0.001)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +142,62 @@ def test_plain_image_with_vector_annotations(tmp_path: Path) -> None:
     edge = page.getpixel((int(50 * scale), int(20 * scale)))
     assert max(edge) > 100, edge  # the polygon's top edge is drawn
     assert max(page.getpixel((int(50 * scale), int(50 * scale)))) < 30  # its inside is not filled
+
+
+def _plain_example(tmp_path: Path, extra: str) -> tuple[Path, Path]:
+    example = "images:\n  examples:\n    - image: samples/photo.png\n" + extra
+    datasets = catalogue_with(tmp_path, example)
+    samples = datasets / "cells" / "samples"
+    samples.mkdir(parents=True)
+    Image.new("RGB", (100, 100), (0, 0, 0)).save(samples / "photo.png")
+    return datasets, samples
+
+
+def test_plain_image_with_a_mask_file(tmp_path: Path) -> None:
+    datasets, samples = _plain_example(tmp_path, "      label_image: samples/mask.png\n")
+    mask = np.zeros((100, 100), dtype=np.uint8)
+    mask[20:80, 20:80] = 5
+    Image.fromarray(mask).save(samples / "mask.png")
+    out = tmp_path / "_site"
+    result = build_site(datasets, out)
+    assert result.published
+    assert [p.message for p in result.report.warnings if p.path == "images.examples[0]"] == []
+    page = Image.open(out / "thumbnails" / "cells" / "1-page.webp").convert("RGB")
+    scale = page.width / 100
+    edge = page.getpixel((int(50 * scale), int(20 * scale)))
+    assert max(edge) > 100, edge  # the object's outline
+    assert max(page.getpixel((int(50 * scale), int(50 * scale)))) < 30  # its inside is not filled
+
+
+def test_labels_of_a_store_named_for_a_plain_image_is_a_warning(tmp_path: Path) -> None:
+    datasets, _ = _plain_example(tmp_path, "      labels: cells\n")
+    result = build_site(datasets, tmp_path / "_site")
+    assert result.published
+    assert [p.message for p in result.report.warnings if p.path == "images.examples[0]"] == [
+        "labels 'cells' names a label image inside an OME-Zarr store, and samples/photo.png is a plain "
+        "image: give its mask as label_image"]
+
+
+def test_a_link_in_a_store_that_leads_out_is_named(tmp_path: Path) -> None:
+    datasets = catalogue_with(tmp_path)
+    store = datasets / "cells" / "samples" / "cells.ome.zarr"
+    write_store(store)
+    (store / "s0" / "elsewhere").symlink_to(tmp_path)
+    result = build_site(datasets, tmp_path / "_site")
+    assert [p.message for p in result.report.warnings if p.path == "images.examples[0]"] == [
+        "no thumbnail for example 1 of 'cells': samples/cells.ome.zarr/s0/elsewhere: a symbolic link leads "
+        "outside the dataset folder; it is not read"]
+
+
+def test_a_thumbnail_that_never_finishes_is_stopped_at_its_deadline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What no budget foresaw still ends: the job's process is stopped and the build goes on."""
+    datasets = catalogue_with(tmp_path)
+    write_store(datasets / "cells" / "samples" / "cells.ome.zarr")
+    monkeypatch.setattr(make, "DEADLINE_S", 1.0)
+    monkeypatch.setattr(make, "render_job", lambda job: time.sleep(3600))
+    result = build_site(datasets, tmp_path / "_site")
+    assert result.published
+    assert [p.message for p in result.report.warnings if p.path == "images.examples[0]"] == [
+        "no thumbnail for example 1 of 'cells': samples/cells.ome.zarr: making its thumbnail took longer "
+        "than 1 s; it was stopped"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -285,6 +287,61 @@ def test_limits_and_unreadable_files_are_problems(tmp_path: Path) -> None:
     bad.write_bytes(b"x,y\n1,2\n\xe9,3\n")
     shapes, problems = read_vector_annotations(bad)
     assert shapes == [] and [(p.line, p.column) for p in problems] == [(3, 1)]
+
+
+def test_problems_are_listed_up_to_ten_and_then_counted(tmp_path: Path) -> None:
+    """A file with a bad value on every row gives eleven short problems, not one per row."""
+    path = write(tmp_path, "bad.csv", "x,y\n" + "".join(f"{'9' * 5000}x,{i}\n" for i in range(25)))
+    shapes, problems = read_vector_annotations(path, display_name="bad.csv")
+    assert shapes == []
+    assert [(p.line, p.column) for p in problems] == [(line, 1) for line in range(2, 13)]
+    assert problems[0].message == f"line 2: x '{'9' * 27}...{'9' * 27}x' is not a number"
+    assert problems[-1].message == "and 15 more problems like these (only the first 10 are listed)"
+
+
+def test_rows_beyond_the_limit_are_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "x,y\n" + "".join(f"{i},{i}\n" for i in range(9)) + "bad\n" * 5)
+    shapes, problems = read_vector_annotations(path, display_name="p.csv", max_records=5)
+    assert shapes == [Shape("point", ((i, i),)) for i in range(4)]
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "the file has 15 lines, more than the limit of 5; only the first 5 are read")]
+    star = write(tmp_path, "s.star", "data_\nloop_\n_rlnCoordinateX\n_rlnCoordinateY\n" + "1 2\n" * 8)
+    shapes, problems = read_vector_annotations(star, max_records=6)
+    assert len(shapes) == 2 and [p.line for p in problems] == [7]
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [i, i]}} for i in range(7)]
+    shapes, problems = read_vector_annotations(
+        write(tmp_path, "f.geojson", json.dumps({"type": "FeatureCollection", "features": features})),
+        max_records=3)
+    assert len(shapes) == 3
+    assert [p.message for p in problems] == [
+        "the file has 7 features, more than the limit of 3; only the first 3 are read"]
+    coco = {"images": [], "annotations": [{"bbox": [0, 0, 1, 1]}] * 4}
+    shapes, problems = read_vector_annotations(write(tmp_path, "c.json", json.dumps(coco)), max_records=2)
+    assert len(shapes) == 2
+    assert [p.message for p in problems] == [
+        "the file has 4 annotations, more than the limit of 2; only the first 2 are read"]
+
+
+def test_shapes_beyond_the_limit_are_counted_not_kept(tmp_path: Path) -> None:
+    points = {"type": "MultiPoint", "coordinates": [[i, i] for i in range(10)]}
+    shapes, problems = read_vector_annotations(write(tmp_path, "m.geojson", json.dumps(points)), max_shapes=3)
+    assert shapes == [Shape("point", ((i, i),)) for i in range(3)]
+    assert [p.message for p in problems] == ["10 shapes, more than the limit of 3; only the first are kept"]
+
+
+def test_a_fifo_or_a_folder_is_refused_without_being_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "folder.geojson").mkdir()
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.extend([
+        read_vector_annotations(tmp_path / "pipe.csv", display_name="pipe.csv"),
+        read_vector_annotations(tmp_path / "folder.geojson", display_name="folder.geojson")]), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive(), "reading a FIFO blocked"
+    assert found == [
+        ([], [VectorProblem("pipe.csv", 1, 1, "is a named pipe (FIFO), not a regular file; it is not read")]),
+        ([], [VectorProblem("folder.geojson", 1, 1, "is a folder, not a regular file; it is not read")])]
 
 
 # ---------------------------------------------------------------- drawing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,30 @@ def test_multiple_documents_are_refused() -> None:
     assert problems[0].message.startswith("this is not valid YAML")
 
 
-def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
-    doc, problems = load_yaml(tmp_path)  # a folder, not a file
+def test_only_regular_files_are_opened(tmp_path: Path) -> None:
+    """A FIFO would block, /dev/zero would never end: both are refused by type, unopened."""
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "folder.yaml").mkdir()
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere")
+    seen = {name: [(p.line, p.message) for p in load_yaml(tmp_path / name, display_name=name)[1]]
+            for name in ("pipe.yaml", "zero.yaml", "folder.yaml", "dangling.yaml")}
+    assert seen == {
+        "pipe.yaml": [(1, "'pipe.yaml' is a named pipe (FIFO), not a regular file; it is not read")],
+        "zero.yaml": [(1, "'zero.yaml' is a symbolic link to a character device, not a regular file; "
+                          "it is not read")],
+        "folder.yaml": [(1, "'folder.yaml' is a folder, not a regular file; it is not read")],
+        "dangling.yaml": [(1, "the file cannot be read: No such file or directory")],
+    }
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_a_file_longer_than_its_stated_size_is_read_only_to_the_limit() -> None:
+    """Files in /proc say they hold 0 bytes: the bound is on what is read, not on what is claimed."""
+    assert Path("/proc/self/status").stat().st_size == 0
+    doc, problems = load_yaml(Path("/proc/self/status"), max_bytes=100)
     assert doc is None
-    assert problems[0].message.startswith("the file cannot be read")
+    assert [p.message for p in problems] == ["the file is over the 100-byte limit"]
 
 
 @pytest.mark.parametrize("depth", [41, 999, 1_001, 1_500, 3_000, 30_000])

@@ -12,10 +12,13 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic.fields import FieldInfo
 
 RECOMMENDED = "recommended"
+CANONICAL = "canonical"
+"""Validation context key: the data is a model dump of an already validated manifest (the build
+cache's), whose quirks were absorbed when it was first read; absorbing them again is skipped."""
 
 
 def recommended(*, default: Any = None, **kwargs: Any) -> Any:
@@ -142,8 +145,8 @@ class MifaModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _absorb_real_world_quirks(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+    def _absorb_real_world_quirks(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or (isinstance(info.context, dict) and info.context.get(CANONICAL)):
             return data
         list_keys, required_list_keys, datetime_keys = _shape(cls)
         tidied: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import identifiers as ids
 from ..licences import LicenceError, licence_warnings, normalise_licence
+from ..names import version_label_problem
 from ..problems import InputError
 from ..vocabularies import AnnotationType, match_annotation_type
 
@@ -100,10 +101,9 @@ def _version_label(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise mifa_error(f"{quoted(value)} is not a version label", 'write it in quotes, e.g. "1.1"')
     text = str(value).strip()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}", text):
-        raise mifa_error(f"{quoted(text)} is not a usable version label",
-                         'use letters, digits, dots and hyphens, e.g. "1.1" or "v2.0"; '
-                         "the label is also the manifest's file name")
+    problem = version_label_problem(text)  # the label is a file name and a folder of the site
+    if problem is not None:
+        raise mifa_error(*problem)
     return text
 
 

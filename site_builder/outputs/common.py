@@ -11,13 +11,16 @@ import orjson
 from ..identifiers import IdentifierError, doi_url, normalise_doi, orcid_url, ror_url
 from ..licences import NOASSERTION, LicenceError, licence_info
 from ..model import Author, Manifest
+from ..render.times import utc_date
 from ..settings import Settings
 
 if TYPE_CHECKING:  # pages imports this package: annotation-only import avoids a cycle
     from ..render.pages import DatasetEntry
 
 _URL_LIKE = re.compile(r"^https?://", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Neither part may contain a bracket, so a match tried from one `[` stops before the next: linear
+# time (the old `\[([^\]]*)\]\([^)]*\)` rescanned the rest of the text from every `[`).
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
 _MARKDOWN_MARK = re.compile(r"(\*\*|__|`|^#+\s*)", re.MULTILINE)
 
 
@@ -49,8 +52,8 @@ def label(manifest: Manifest) -> str:
 
 
 def release_date(manifest: Manifest) -> str:
-    """The version's date (YYYY-MM-DD), from its timestamp: never the wall clock."""
-    return manifest.version.timestamp.date().isoformat()
+    """The version's UTC date (YYYY-MM-DD), from its timestamp: never the wall clock."""
+    return utc_date(manifest.version.timestamp).isoformat()
 
 
 def licence_url(spdx_id: str) -> str | None:

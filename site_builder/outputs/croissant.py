@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import AnnotationSet, Manifest
 from ..settings import Settings
+from ..text_safety import clean_strings, one_line
 from .citations import bibtex
 from .common import (
     absolute,
@@ -193,7 +194,7 @@ def croissant(entry: DatasetEntry, manifest: Manifest, settings: Settings) -> di
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
         "name": croissant_name(entry, manifest),
-        "alternateName": study.title,
+        "alternateName": one_line(study.title),
         "description": study.description.strip(),
         "url": page,
         "version": label(manifest),
@@ -220,4 +221,5 @@ def croissant(entry: DatasetEntry, manifest: Manifest, settings: Settings) -> di
     if files is not None:
         record_sets.append(files)
     data["recordSet"] = record_sets
-    return data
+    cleaned: dict[str, Any] = clean_strings(data)  # control characters out, bidi closed (text_safety)
+    return cleaned

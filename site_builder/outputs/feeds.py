@@ -1,7 +1,9 @@
 """sitemap.xml, robots.txt and an Atom feed of new versions: how crawlers and readers find updates.
 
 Every date comes from the manifests (version timestamps), never from the wall clock,
-so the same catalogue always gives the same bytes.
+so the same catalogue always gives the same bytes. Every text and attribute is cleaned before
+it is written (text_safety.clean): ElementTree escapes markup but writes characters XML 1.0
+forbids, such as ESC or U+FFFF, which make the whole feed unreadable.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Manifest
+from ..render.times import iso_utc
 from ..settings import Settings
+from ..text_safety import clean, one_line
 from .common import absolute, first_paragraph, label, version_page
 
 if TYPE_CHECKING:  # pages imports this package: annotation-only import avoids a cycle
@@ -33,6 +37,11 @@ def page_url(path: str, settings: Settings) -> str:
 
 def _xml(root: ET.Element) -> bytes:
     """Serialise with the namespace declared on the root (tags are unqualified, so no ns0: prefixes)."""
+    for element in root.iter():
+        if element.text:
+            element.text = clean(element.text)
+        for name, value in element.attrib.items():
+            element.attrib[name] = clean(value)
     ET.indent(root)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
@@ -76,20 +85,22 @@ def atom_feed(entries: Sequence[DatasetEntry], settings: Settings, limit: int = 
     _atom(root, "id", absolute(settings))
     _atom(root, "link", rel="self", type="application/atom+xml", href=absolute(settings, feed_path))
     _atom(root, "link", rel="alternate", type="text/html", href=absolute(settings))
-    _atom(root, "updated", versions[0][1].version.timestamp.isoformat() if versions else EPOCH)
+    _atom(root, "updated", iso_utc(versions[0][1].version.timestamp) if versions else EPOCH)
     _atom(_atom(root, "author"), "name", settings.title)
     _atom(root, "generator", "MIFA Catalogue site builder")
     for entry, manifest in versions:
         url = version_page(entry, manifest, settings)
         item = _atom(root, "entry")
-        _atom(item, "title", f"{manifest.study.title}, version {label(manifest)}")
+        # Each value cleaned on its own, so an override in the title cannot reverse what follows.
+        _atom(item, "title", f"{one_line(manifest.study.title)}, version {one_line(label(manifest))}")
         _atom(item, "link", rel="alternate", type="text/html", href=url)
         _atom(item, "id", url)
-        timestamp = manifest.version.timestamp.isoformat()
+        timestamp = iso_utc(manifest.version.timestamp)
         _atom(item, "published", timestamp)
         _atom(item, "updated", timestamp)
         for author in manifest.study.authors:
-            _atom(_atom(item, "author"), "name", author.full_name)
+            name = f"{one_line(author.author_first_name)} {one_line(author.author_last_name)}"
+            _atom(_atom(item, "author"), "name", name)
         types = dict.fromkeys(t.value for s in manifest.annotations for t in s.annotation_type)
         for annotation_type in types:
             _atom(item, "category", term=annotation_type)

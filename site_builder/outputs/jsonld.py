@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ..identifiers import doi_url
 from ..model import Manifest
 from ..render.facts import quick_facts, type_label
+from ..render.times import iso_utc
 from ..settings import Settings
+from ..text_safety import clean_strings, one_line
 from .common import (
     absolute,
     annotators,
@@ -58,12 +60,12 @@ def dataset_jsonld(entry: DatasetEntry, manifest: Manifest, settings: Settings) 
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "@id": version_page(entry, manifest, settings),
-        "name": study.title,
+        "name": one_line(study.title),
         "description": study.description.strip(),
         "url": version_page(entry, manifest, settings),
         "version": label(manifest),
         "datePublished": release_date(manifest),
-        "dateModified": manifest.version.timestamp.isoformat(),
+        "dateModified": iso_utc(manifest.version.timestamp),
         "creator": [person_jsonld(a) for a in study.authors],
         "includedInDataCatalog": {"@type": "DataCatalog", "name": settings.title,
                                   "url": absolute(settings)},
@@ -95,4 +97,5 @@ def dataset_jsonld(entry: DatasetEntry, manifest: Manifest, settings: Settings) 
         data["variableMeasured"] = variables
     if study.grants:
         data["funder"] = [{"@type": "Organization", "name": g.funder} for g in study.grants]
-    return data
+    cleaned: dict[str, Any] = clean_strings(data)  # control characters out, bidi closed (text_safety)
+    return cleaned

@@ -4,7 +4,8 @@ Files are staged in a sibling folder, then the staged folder and the live one ar
 exchanged in one atomic step (renameat2 RENAME_EXCHANGE). A build that fails or is
 killed at any moment leaves the previous site untouched. Where the exchange is not
 available it falls back to two renames, and a build killed between them is repaired
-by the next one.
+by the next one. One build at a time writes an output (output_guard.build_lock), and the
+repair removes only what builds that are gone left behind.
 
 Double-buffered: the site a swap replaces is kept as the spare (in the build cache),
 and the next build stages into it, so a rebuild only touches the files that changed
@@ -15,8 +16,10 @@ live site (not rewritten, so its mtime and inode stay).
 from __future__ import annotations
 
 import ctypes
+import glob
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -139,14 +142,62 @@ def _read_record(site: Path) -> dict[str, list[str | None]]:
         return {}
 
 
+def _owner_gone(pid: int) -> bool:
+    """No other live process has this pid. This process counts as gone: it holds the output's
+    lock (output_guard.build_lock), so it is not in the middle of another build of it."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, as another user
+        return False
+    return False
+
+
+def _left_behind(out: Path, kind: str) -> list[Path]:
+    """The `kind` ('new': staged, 'old': set aside) folders of `out` whose build is gone.
+
+    Only names this module makes (`.<name>.new-<pid>`): a folder of the user's that merely
+    looks alike (`.<name>.new-draft`) and a live build's folder are never touched."""
+    prefix = f".{out.name}.{kind}-"
+    return sorted(path for path in out.parent.glob(glob.escape(prefix) + "*")
+                  if re.fullmatch("[0-9]{1,9}", path.name[len(prefix):]) and _real_folder(path)
+                  and _owner_gone(int(path.name[len(prefix):])))
+
+
+def _real_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _discard(path: Path) -> None:
+    """Remove a folder the build made; a link or file found in its place (planted in a
+    checkout, say) is removed itself, never followed."""
+    if _real_folder(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+def _record_time(site: Path) -> int:
+    try:
+        return (site / RECORD).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def recover(out: Path) -> None:
-    """Put back a site left aside by a build killed between its two renames."""
-    leftovers = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if not out.exists() and leftovers:
-        leftovers[-1].rename(out)
-    for stale in out.parent.glob(f".{out.name}.*-*"):
-        if stale.exists():
-            shutil.rmtree(stale, ignore_errors=True)
+    """Put back a site left aside by a build killed between its two renames, and remove what
+    dead builds left. Called with the output's lock held (output_guard.build_lock)."""
+    out = out.resolve()
+    aside = _left_behind(out, "old")
+    if aside and not os.path.lexists(out):
+        newest = max(aside, key=_record_time)
+        newest.rename(out)
+        aside.remove(newest)
+    for stale in [*aside, *_left_behind(out, "new")]:
+        _discard(stale)
 
 
 def begin(out: Path, *, fresh: bool = False) -> StagedSite:
@@ -156,15 +207,15 @@ def begin(out: Path, *, fresh: bool = False) -> StagedSite:
     recover(out)
     previous = {} if fresh else _read_record(out)
     stage = out.parent / f".{out.name}.new-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
+    _discard(stage)
     spare = _spare(out)
-    staged = _read_record(spare)
+    if not _real_folder(spare):
+        _discard(spare)  # a link is never followed: the build would write where it points
+    staged = {} if fresh else _read_record(spare)
     if staged:
         spare.rename(stage)
-        if fresh:  # its files are replaced, not trusted: unlinked and made again
-            staged = {path: [None, None] for path in staged}
-    else:
-        shutil.rmtree(spare, ignore_errors=True)  # no record: it cannot be trusted
+    else:  # no record, or `fresh`: it is not trusted (files beside its record would be published)
+        _discard(spare)
         stage.mkdir()
     return StagedSite(out, stage, previous, staged)
 
@@ -214,7 +265,7 @@ def _prune_empty(folder: Path, root: Path) -> None:
 def _keep_as_spare(old: Path, out: Path) -> None:
     """The site just replaced becomes the next build's starting point."""
     spare = _spare(out)
-    shutil.rmtree(spare, ignore_errors=True)
+    _discard(spare)
     spare.parent.mkdir(parents=True, exist_ok=True)
     old.rename(spare)
 

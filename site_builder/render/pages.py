@@ -23,6 +23,7 @@ from ..derived import DerivedCache
 from ..diff import VersionDiff, diff_manifests
 from ..licences import licence_info
 from ..model import Manifest
+from ..names import person_page
 from ..outputs import (
     api_files,
     atom_feed,
@@ -45,6 +46,7 @@ from ..vocabularies import AnnotationType, annotation_type_terms, source_indicat
 from ..zoo.links import ZooLinks
 from .badges import Badge, badges_for, licence_badge
 from .facts import QuickFacts, quick_facts, type_label
+from .times import iso_utc, utc_sort_key
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,9 @@ class DatasetEntry:
 
     @property
     def sort_added(self) -> str:
-        """When the dataset joined the catalogue: git history, else its first version's time."""
-        return self.git_dates[0] if self.git_dates else self.added.isoformat()
+        """When the dataset joined the catalogue, in UTC so it sorts by instant: git history
+        (committer dates carry the committer's offset), else its first version's time."""
+        return utc_sort_key(self.git_dates[0]) if self.git_dates else iso_utc(self.added)
 
     @property
     def latest(self) -> Manifest:
@@ -130,8 +133,7 @@ class DatasetEntry:
 
 def person_url(first: str, last: str, orcid: str | None) -> str:
     """Credit page of a person, keyed the same way as credits.collect_people."""
-    key = person_key(first, last, orcid)
-    return "people/" + (orcid if orcid else "name-" + key.removeprefix("name:")) + "/"
+    return f"people/{person_page(person_key(first, last, orcid))}/"
 
 
 def dataset_entries(catalogue: Catalogue, thumbnails: dict[str, list[ThumbView]] | None = None,

@@ -8,7 +8,6 @@ so the site works under any sub-path (GitHub Pages project sites) and from disk.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,12 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .. import identifiers
+from ..text_safety import contain_bidi
 from .text import render_markdown, safe_href
+from .times import shown_date, shown_datetime
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -63,12 +65,13 @@ def _filesize(value: int | None) -> str:
     return f"{value} bytes"  # pragma: no cover
 
 
-def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def _datetime(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+def _contained(value: Any) -> Any:
+    """Every printed value: a submitter's bidirectional override or isolate is closed where the
+    value ends, so it cannot reverse the page text that follows it. Markup (already rendered
+    HTML) is left alone: its text was contained before it was rendered."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return contain_bidi(value)
+    return value
 
 
 def make_environment(override_dir: Path | None = None) -> Environment:
@@ -79,9 +82,10 @@ def make_environment(override_dir: Path | None = None) -> Environment:
     defaults = FileSystemLoader(TEMPLATES)
     loaders += [PrefixLoader({"default": defaults}, delimiter=":"), defaults]
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_contained)
     env.filters.update(markdown=render_markdown, safe_href=safe_href, number=_number,
-                       filesize=_filesize, date=_date, datetime=_datetime,
+                       filesize=_filesize, date=shown_date, datetime=shown_datetime,
                        orcid_url=identifiers.orcid_url, doi_url=identifiers.doi_url,
                        ror_url=identifiers.ror_url, pubmed_url=identifiers.pubmed_url,
                        pmcid_url=identifiers.pmcid_url)

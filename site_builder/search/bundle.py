@@ -1,9 +1,11 @@
 """The search files a site ships: small term shards first, full text later, display chunks.
 
 Layout under `search/` (all JSON, names carry a content hash so browsers may cache them):
-- `manifest.json`: where everything is, and the shard keys present;
-- `t/<key>.<hash>.json`: lunr indexes over the short fields, one per term prefix;
-- `x/<key>.<hash>.json`: lunr indexes over descriptions, fetched after the first results;
+- `manifest.json`: where everything is: per shard, its bound (the lowest term it can hold)
+  and its files, in bound order;
+- `t/<n>.<hash>.json`: lunr indexes over the short fields, one per range of terms, each of
+  at most SHARD_BYTES (`t/<n>-<part>.<hash>.json` when one term's postings fill several);
+- `x/<n>.<hash>.json`: the same over descriptions, fetched after the first results;
 - `d/<n>.<hash>.json`: title, link, badge, types and snippet for 64 documents each;
 - `facets.<hash>.json`: facet values and, per document, which values it has.
 A query fetches the manifest, the shards of its terms and the chunks of its top hits,
@@ -13,23 +15,28 @@ so the bytes moved grow with the query, not with the catalogue.
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pydantic
 
 from ..workers import worker_pool
 from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label
 from .lunr_shards import build_sharded_index
+from .shard_plan import MAX_TERM_CHARS
 
 CHUNK = 16
 """Documents per display chunk: the first page of results fetches up to 20 chunks."""
-MAX_POSTINGS = 2_000
-"""A two-character group with more postings than this (about 45 KB of JSON) is split into
-three-character shards, so a query never fetches a huge shard for a common prefix."""
-FORMAT_VERSION = 2
+SHARD_BYTES = {"t": 16_000, "x": 48_000}
+"""Budget of one shard file's JSON. Short-field shards come before the first results, so they
+are small (a query fetches one per word, about 3 KB gzipped); description shards come after,
+so they are larger, which repeats each document's field reference in fewer files."""
+FACET_VALUES_PER_DOCUMENT = 50
+"""Values one dataset contributes to each facet (organisms, formats, ...), in manifest order."""
+FORMAT_VERSION = 3
 
 
 def _json(data: Any) -> bytes:
@@ -37,13 +44,17 @@ def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
-def _shards(documents: list[dict[str, str]], kind: str) -> dict[str, bytes]:
-    """Serialized shards of one field group."""
+def _shards(documents: list[dict[str, str]], kind: str) -> list[tuple[str, list[bytes]]]:
+    """Serialized shards of one field group: (bound, files) in bound order."""
     fields = SHORT_FIELDS if kind == "t" else TEXT_FIELDS
-    # Description shards are fetched after the first results, so they stay at two characters:
-    # splitting them would repeat each document's vector in a hundred more files.
-    built = build_sharded_index(documents, fields, max_postings=MAX_POSTINGS if kind == "t" else None)
-    return {key: _json(index) for key, index in built.items()}
+    return [(shard.bound, [_json(part) for part in shard.parts])
+            for shard in build_sharded_index(documents, fields, max_bytes=SHARD_BYTES[kind])]
+
+
+def _facet_values(document: SearchDocument, name: str) -> tuple[str, ...]:
+    """A document's first values of one facet: a manifest listing 60,000 formats or organisms
+    would otherwise make the facet file, and the search page's list of checkboxes, that long."""
+    return document.facets.get(name, ())[:FACET_VALUES_PER_DOCUMENT]
 
 
 def _named(folder: str, stem: str, data: bytes) -> str:
@@ -57,7 +68,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
              for i, d in enumerate(documents)]
     text = [{"ref": str(i), **{f.name: d.fields.get(f.name, "") for f in TEXT_FIELDS}}
             for i, d in enumerate(documents)]
-    shards: dict[str, dict[str, str]] = {"t": {}, "x": {}}
+    shards: dict[str, list[tuple[str, list[str]]]] = {"t": [], "x": []}
     # The two field groups are independent: the descriptions are indexed in a second process
     # while this one indexes the short fields and writes the display chunks and facets.
     with worker_pool(1) as pool:
@@ -74,18 +85,21 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             chunks.append(path.removeprefix("search/"))
         facets = []
         for name, label in FACETS:
-            values = sorted({v for d in documents for v in d.facets.get(name, ())},
+            values = sorted({v for d in documents for v in _facet_values(d, name)},
                             reverse=(name == "year"))
             position = {v: i for i, v in enumerate(values)}
             facets.append({"name": name, "label": label, "values": values,
                            "labels": [facet_label(name, v) for v in values],
-                           "docs": [[position[v] for v in d.facets.get(name, ())] for d in documents]})
+                           "docs": [[position[v] for v in _facet_values(d, name)] for d in documents]})
         built["x"] = text_job.result()
     for folder in ("t", "x"):
-        for key, data in sorted(built[folder].items()):
-            path = _named(f"{folder}/", key, data)
-            files[path] = data
-            shards[folder][key] = path.removeprefix("search/")
+        for number, (bound, parts) in enumerate(built[folder]):
+            paths = []
+            for part, data in enumerate(parts):
+                path = _named(f"{folder}/", str(number) if len(parts) == 1 else f"{number}-{part}", data)
+                files[path] = data
+                paths.append(path.removeprefix("search/"))
+            shards[folder].append((bound, paths))
     score_data = _json([d.score for d in documents])
     score_path = _named("", "scores", score_data)
     files[score_path] = score_data
@@ -96,7 +110,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
                 "short": shards["t"], "text": shards["x"], "chunks": chunks,
                 "facets": facet_path.removeprefix("search/"),
                 "scores": score_path.removeprefix("search/"),
-                "fields": [f.name for f in SHORT_FIELDS]}
+                "fields": [f.name for f in SHORT_FIELDS], "maxTerm": MAX_TERM_CHARS}
     files["search/manifest.json"] = _json(manifest)
     return files
 
@@ -107,19 +121,33 @@ def cached_search_files(documents: Sequence[SearchDocument], cache_dir: Path | N
         return search_files(documents)
     key = hashlib.sha256(_json([[d.fields, d.facets, d.title, d.url, d.snippet, d.type_labels,
                                   d.badges, d.thumbnail, d.score] for d in documents])
-                         + str(FORMAT_VERSION).encode())
+                         + repr((FORMAT_VERSION, SHARD_BYTES, MAX_TERM_CHARS,
+                                 FACET_VALUES_PER_DOCUMENT)).encode())
     entry = cache_dir / f"search-{key.hexdigest()[:24]}.json"
-    if entry.is_file():
-        try:
-            stored = json.loads(entry.read_text(encoding="utf-8"))
-            return {path: text.encode("utf-8") for path, text in stored.items()}
-        except (OSError, ValueError):
-            pass
+    remembered = _remembered(entry)
+    if remembered is not None:
+        return remembered
     files = search_files(documents)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for stale in cache_dir.glob("search-*.json"):
         stale.unlink(missing_ok=True)
     tmp = entry.with_suffix(".tmp")
-    tmp.write_text(json.dumps({p: b.decode("utf-8") for p, b in files.items()}), encoding="utf-8")
+    tmp.write_bytes(orjson.dumps({p: b.decode("utf-8") for p, b in files.items()}))
     tmp.replace(entry)
     return files
+
+
+_STORED: pydantic.TypeAdapter[dict[str, str]] = pydantic.TypeAdapter(dict[str, str])
+_SEARCH_PATH = re.compile(r"search/(?:[a-z]/)?[A-Za-z0-9_.-]+\.json")
+"""The only files a cached bundle may hold: it is written into the site as it is."""
+
+
+def _remembered(entry: Path) -> dict[str, bytes] | None:
+    """The bundle kept in `entry`, or None when there is none of the right shape."""
+    try:
+        stored = _STORED.validate_json(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not all(_SEARCH_PATH.fullmatch(path) and ".." not in path for path in stored):
+        return None
+    return {path: text.encode("utf-8") for path, text in stored.items()}

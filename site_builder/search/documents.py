@@ -20,6 +20,7 @@ from ..completeness import Completeness, completeness
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
+from ..render.times import utc_date
 from ..vocabularies import VOCABULARY_DIR, annotation_type_terms
 from .lunr_shards import SearchField
 
@@ -115,7 +116,7 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         "organism": tuple(o.name for o in facts.organisms),
         "licence": licences,
         "format": tuple(dict.fromkeys(formats)),
-        "year": (str(manifest.version.timestamp.year),),
+        "year": (str(utc_date(manifest.version.timestamp).year),),
     }
     snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:360]
     badges = tuple((b.filename, b.alt)

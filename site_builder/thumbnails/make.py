@@ -1,10 +1,14 @@
-"""Make every dataset's thumbnails: in parallel, cached, and never fatal to the build.
+"""Make every dataset's thumbnails: in parallel, cached, bounded, and never fatal to the build.
 
 Each example image of a dataset's latest version becomes a card-size and a
 page-size WebP with its annotation drawn over it. Results are cached under a
 key made of the source's content hash (local files) or URL (remote stores) and
 the rendering parameters, so a rebuild never re-reads an unchanged source. A
 source that fails gives a placeholder and a warning naming the dataset.
+
+Every local source is checked by type and size before it is opened (local_sources),
+and each job runs in a child process with a memory ceiling and a deadline (isolated),
+so an input that hides its cost still costs only its own thumbnail.
 """
 
 from __future__ import annotations
@@ -13,21 +17,32 @@ import hashlib
 import io
 import json
 import os
-import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, UnidentifiedImageError
+import pydantic
+from PIL import Image, ImageDraw
 
 from ..model import Manifest
 from ..model.images import ExampleImage
+from . import isolated
+from .label_overlay import draw_labels, file_labels
+from .local_sources import SourceRefused, digest_source, inside_dataset, regular_file, size_text, store_folder
+from .raster import MAX_PIXELS, load_raster
+
+__all__ = ["CARD", "MAX_PIXELS", "PAGE", "SourceRefused", "ThumbnailJob", "ThumbnailResult", "jobs_for",
+           "make_thumbnails", "run_job"]
 
 CARD, PAGE = 320, 960
-MAX_PIXELS = 64_000_000
-"""Largest plain image (PNG/JPEG/TIFF) opened; bigger ones are refused as possible bombs."""
+MEMORY_BYTES = 2 * 2**30
+"""Memory one job may take beyond what its process starts with."""
+DEADLINE_S = 600.0
+"""Time one job may take: far beyond any budgeted read, so only a hung one meets it."""
+_TOO_MUCH_MEMORY = ("{source}: making its thumbnail needs more than the {limit} of memory it may use "
+                    "(a chunk or image that decompresses to more than its metadata declares?)")
 _CODE = Path(__file__).resolve().parent
 _RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -58,54 +73,8 @@ class ThumbnailResult:
     warnings: list[str] = field(default_factory=list)
 
 
-class SourceRefused(Exception):
-    """A local source that is not read: a link out of the dataset, a bomb, an unknown format."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def _is_remote(source: str) -> bool:
     return source.startswith(("http://", "https://", "s3://"))
-
-
-def _leaves(folder: Path, path: Path) -> bool:
-    """True when `path`, or a link anywhere inside it, resolves outside the dataset folder.
-
-    The model keeps written paths inside the folder; this catches symbolic links, which
-    would otherwise put a file from elsewhere on the machine into the site as a thumbnail."""
-    inside = folder.resolve()
-    if not path.resolve().is_relative_to(inside):
-        return True
-    if path.is_dir() and not path.is_symlink():
-        for root, dirs, files in os.walk(path):
-            for name in (*dirs, *files):
-                entry = Path(root, name)
-                if entry.is_symlink() and not entry.resolve().is_relative_to(inside):
-                    return True
-    return False
-
-
-def _local(job: ThumbnailJob, source: str) -> Path:
-    """A source in the dataset folder, refused when a link leads out of it."""
-    path = job.folder / source
-    if _leaves(job.folder, path):
-        raise SourceRefused(f"{source}: a symbolic link leads outside the dataset folder; "
-                            "it is not read")
-    return path
-
-
-def _hash_path(digest: Any, path: Path) -> None:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file():
-                digest.update(child.relative_to(path).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(child.read_bytes()).digest())
-    elif path.is_file():
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    else:
-        digest.update(b"missing")
 
 
 def _code_hash() -> str:
@@ -125,10 +94,8 @@ def cache_key(job: ThumbnailJob, code: str) -> str:
             continue
         if _is_remote(source):
             digest.update(source.encode())
-        elif _leaves(job.folder, job.folder / source):
-            digest.update(b"outside")
         else:
-            _hash_path(digest, job.folder / source)
+            digest_source(digest, job.folder, source)
     return digest.hexdigest()[:32]
 
 
@@ -146,62 +113,45 @@ def placeholder(size: int, text: str = "no preview") -> Image.Image:
     return image
 
 
-def _open_raster(path: Path, name: str) -> Image.Image:
-    """A plain image file, refusing decompression bombs from the size in its header.
-
-    The size is compared here rather than through PIL's global MAX_IMAGE_PIXELS and a
-    warnings filter: neither is thread-safe, and thumbnails are made in parallel."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
-        try:
-            opened = Image.open(path)
-        except Image.DecompressionBombError as exc:
-            raise SourceRefused(f"{name}: {exc}") from None
-        except FileNotFoundError:
-            raise SourceRefused(f"{name}: no such file in the dataset folder") from None
-        except UnidentifiedImageError:
-            raise SourceRefused(f"{name}: not a PNG, JPEG or TIFF image that can be read") from None
-    with opened:
-        if opened.width * opened.height > MAX_PIXELS:
-            raise SourceRefused(f"{name}: an image of {opened.width}×{opened.height} px exceeds the limit "
-                                f"of {MAX_PIXELS} px (possible decompression bomb)")
-        try:
-            opened.load()
-        except OSError as exc:  # truncated or corrupt data
-            raise SourceRefused(f"{name}: cannot read the image: {exc}") from None
-        return opened.convert("RGB")
-
-
 def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str, str], list[str]]:
     """The example at `size`, its scale (thumbnail px per source px), details and warnings."""
     from .ome_zarr_image import render_thumbnail
     from .vector_annotations import draw_shapes, read_vector_annotations
 
     example, notes = job.example, []
-    source = example.image
-    plane = example.plane
-    location: str | Path = source if _is_remote(source) else _local(job, source)
+    source, plane = example.image, example.plane
+    if example.labels and example.label_image:
+        raise SourceRefused("give either labels (a label image in the store) or label_image (a mask file), "
+                            "not both")
     details: dict[str, str] = {}
-    if not _is_remote(source) and Path(source).suffix.lower() in _RASTER_SUFFIXES:
-        image = _open_raster(Path(location), source)
+    raster = not _is_remote(source) and Path(source).suffix.lower() in _RASTER_SUFFIXES
+    if raster:
+        image = load_raster(regular_file(job.folder, source), source, max_pixels=MAX_PIXELS).convert("RGB")
         full_width = image.width
         details["dimensions"] = f"{image.width} × {image.height} px"
         image.thumbnail((size, size), Image.Resampling.LANCZOS)
+        if example.labels:
+            notes.append(f"labels '{example.labels}' names a label image inside an OME-Zarr store, and "
+                         f"{source} is a plain image: give its mask as label_image")
     else:
-        if isinstance(location, Path) and location.is_file():
-            raise SourceRefused(f"{source}: not an OME-Zarr store (a folder) nor a PNG, JPEG or TIFF file")
+        location = source if _is_remote(source) else store_folder(job.folder, source).path
         rendered = render_thumbnail(location, size=size, z=plane.z if plane else None,
                                     t=plane.t if plane else None, labels=example.labels,
-                                    label_image=_local(job, example.label_image) if example.label_image
-                                    else None, style=example.overlay)
+                                    style=example.overlay, max_pixels=MAX_PIXELS, name=source)
         image, info = rendered.image, rendered.info
+        notes += rendered.notes
         full_width = info.level_shapes[0][-1]
         details = _store_details(info, rendered.level)
         if not example.illustrative:  # a made-up sample is not expected to match the real data
             notes += _compare_declared(info, job.declared)
+    if example.label_image:
+        mask = file_labels(regular_file(job.folder, example.label_image), example.label_image, MAX_PIXELS,
+                           image.size)
+        image, _, label_notes = draw_labels(image, mask, {}, example.overlay, example.label_image)
+        notes += label_notes
     scale = image.width / full_width if full_width else 1.0
     if example.annotations:
-        shapes, problems = read_vector_annotations(_local(job, example.annotations),
+        shapes, problems = read_vector_annotations(inside_dataset(job.folder, example.annotations),
                                                    image_name=example.annotation_image_name,
                                                    display_name=example.annotations)
         notes += [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in problems]
@@ -236,27 +186,57 @@ def _compare_declared(info: Any, declared: dict[str, Any]) -> list[str]:
     return notes
 
 
-def run_job(job: ThumbnailJob) -> ThumbnailResult:
-    """Render one job at both sizes; any failure becomes a placeholder and a warning."""
+def _placeholder(job: ThumbnailJob, message: str) -> ThumbnailResult:
+    image, card = placeholder(PAGE), placeholder(CARD)
+    return ThumbnailResult(_webp(card), _webp(image), image.width, image.height, True, {},
+                           [f"no thumbnail for example {job.index + 1} of '{job.dataset_id}': {message}"])
+
+
+def render_job(job: ThumbnailJob) -> ThumbnailResult:
+    """Render one job at both sizes in this process; any failure becomes a placeholder and a warning."""
     try:
         page, _, details, notes = _render(job, PAGE)
         card = page.copy()
         card.thumbnail((CARD, CARD), Image.Resampling.LANCZOS)
         return ThumbnailResult(_webp(card), _webp(page), page.width, page.height, False, details, notes)
+    except MemoryError:
+        return _placeholder(job, _TOO_MUCH_MEMORY.format(source=job.example.image,
+                                                         limit=size_text(MEMORY_BYTES)))
     except Exception as exc:
-        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-        image = placeholder(PAGE)
-        card = placeholder(CARD)
-        return ThumbnailResult(_webp(card), _webp(image), image.width, image.height, True, {},
-                               [f"no thumbnail for example {job.index + 1} of '{job.dataset_id}': {message}"])
+        return _placeholder(job, getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+
+
+def run_job(job: ThumbnailJob) -> ThumbnailResult:
+    """Render one job in a child process with a memory ceiling and a deadline (in this process where
+    there can be no child); whatever goes wrong becomes a placeholder and a warning."""
+    if not isolated.available():
+        return render_job(job)
+    try:
+        outcome = isolated.call(render_job, job, memory_bytes=MEMORY_BYTES, deadline_s=DEADLINE_S)
+    except OSError:  # no process to be had (the system's limit): the budgets still hold here
+        return render_job(job)
+    if outcome.value is not None:
+        return outcome.value
+    source = job.example.image
+    if outcome.failure == "memory":
+        return _placeholder(job, _TOO_MUCH_MEMORY.format(source=source, limit=size_text(MEMORY_BYTES)))
+    if outcome.failure == "deadline":
+        return _placeholder(job, f"{source}: making its thumbnail took longer than {DEADLINE_S:g} s; "
+                                 "it was stopped")
+    return _placeholder(job, f"{source}: making its thumbnail stopped unexpectedly ({outcome.detail})")
 
 
 def _load_cached(path: Path) -> ThumbnailResult | None:
+    """A cached result, its metadata checked by shape (one of the wrong shape is made again)."""
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        return ThumbnailResult((path / "card.webp").read_bytes(), (path / "page.webp").read_bytes(), **meta)
+        return _CACHED.validate_python({**meta, "card": (path / "card.webp").read_bytes(),
+                                        "page": (path / "page.webp").read_bytes()})
     except (OSError, ValueError, TypeError):
         return None
+
+
+_CACHED: pydantic.TypeAdapter[ThumbnailResult] = pydantic.TypeAdapter(ThumbnailResult)
 
 
 def _store(path: Path, result: ThumbnailResult) -> None:
@@ -304,6 +284,9 @@ def make_thumbnails(jobs: Iterable[ThumbnailJob], cache: Path | None, *,
             pending.append((job, entry))
     if not pending:
         return results
+    if submit is None:  # imported once here, not in every child process
+        from . import ome_zarr_image, vector_annotations  # noqa: F401
+        Image.init()  # every image plugin, which PIL would otherwise import on first use, in each child
     pool = ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) if submit is None else None
     try:
         run = submit or pool.submit  # type: ignore[union-attr]

@@ -1,9 +1,12 @@
 """Thumbnails of OME-Zarr images (NGFF 0.4/0.5) with label overlays, reading only metadata and one plane
-of the smallest sufficient level, so a terabyte remote store costs a few chunks; errors: ThumbnailError."""
+of the smallest sufficient level, so a terabyte remote store costs a few chunks; errors: ThumbnailError.
+
+What a read would cost is checked from the metadata first (zarr_budget): levels, channels, the plane's
+bytes with every channel, the chunks it touches; a plane larger than the thumbnail needs is averaged
+down before it is coloured, so drawing costs the thumbnail's size, not the plane's."""
 
 from __future__ import annotations
 
-import colorsys
 import contextlib
 import math
 import re
@@ -19,16 +22,24 @@ import zarr
 from ome_zarr.format import Format, FormatV05, detect_format, format_from_version  # type: ignore[import-untyped]
 from ome_zarr.io import parse_url  # type: ignore[import-untyped]
 from PIL import Image
-from skimage.segmentation import find_boundaries
 from zarr.storage import FsspecStore, LocalStore
+
+from ..regular_files import kind_of
+from .label_overlay import FILL_ALPHA, draw_labels, file_labels, label_colour
+from .local_sources import SourceRefused
+from .zarr_budget import plane_read_problem
+
+__all__ = ["FILL_ALPHA", "Rendered", "StoreInfo", "ThumbnailError", "inspect_store", "label_colour",
+           "render_thumbnail"]
 
 T = TypeVar("T")
 MAX_ELEMENTS = 10**12  # a declared shape beyond this is a hostile or broken store, not an image
+MAX_LEVELS = 64  # resolution levels; each is an array whose metadata is read
+MAX_CHANNELS = 1024  # each is coloured on its own
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
 TOTAL_TIMEOUT_S = 120.0  # one request, however slowly a server trickles its answer
 RETRIES = 2  # remote reads are retried this many times after a failure other than a timeout
-FILL_ALPHA = 0.4
 PALETTE = ("#00FF00", "#FF00FF", "#00FFFF", "#FFFF00", "#FF0000", "#0000FF", "#FF8000", "#FFFFFF")
 _NOT_TRANSIENT = (FileNotFoundError, KeyError, ValueError, TypeError, IndexError, TimeoutError)
 """Not retried; a server that did not answer in time is not asked twice more (it would triple
@@ -73,6 +84,8 @@ class Rendered:
     level: int
     info: StoreInfo
     labels_drawn: bool
+    notes: tuple[str, ...] = ()
+    """What the submitter should know although a thumbnail was made (labels left out)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,7 @@ class _Store:
         for attempt in range(attempts):
             try:
                 return fn()
-            except ThumbnailError:
+            except (ThumbnailError, MemoryError):
                 raise
             except Exception as exc:
                 if attempt + 1 < attempts and not isinstance(exc, _NOT_TRANSIENT):
@@ -108,13 +121,13 @@ def _wrapped(name: str) -> Iterator[None]:
     """A zarr/numpy/PIL surprise from malformed input must become a build warning, not a crash."""
     try:
         yield
-    except ThumbnailError:
+    except (ThumbnailError, MemoryError):
         raise
     except Exception as exc:
         raise ThumbnailError(f"{name}: {type(exc).__name__}: {exc}") from exc
 
 
-def _open(location: str | Path) -> _Store:
+def _open(location: str | Path, name: str | None = None) -> _Store:
     """A read-only store; remote ones get connect/read timeouts so a dead host cannot hang the build."""
     text = str(location)
     if text.startswith(("http://", "https://")):
@@ -128,9 +141,13 @@ def _open(location: str | Path) -> _Store:
     if "://" in text:
         raise ThumbnailError(f"{text}: only local paths and http(s) URLs are supported")
     path = Path(location)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise ThumbnailError(f"{path}: OME-Zarr store not found (no such directory)") from None
     if not path.is_dir():
-        raise ThumbnailError(f"{path}: OME-Zarr store not found (no such directory)")
-    return _Store(LocalStore(path, read_only=True), str(path), remote=False)
+        raise ThumbnailError(f"{path}: is {kind_of(mode)}, not an OME-Zarr store (a folder)")
+    return _Store(LocalStore(path, read_only=True), name or str(path), remote=False)
 
 
 def _attrs(src: _Store, path: str = "") -> dict[str, Any]:
@@ -213,6 +230,9 @@ def _inspect(src: _Store) -> StoreInfo:
     scale = _scale(len(axes), datasets[0].get("coordinateTransformations"),
                    multiscale.get("coordinateTransformations"))
     count = shapes[0][axes.index("c")] if "c" in axes else 1
+    if count > MAX_CHANNELS:
+        raise ThumbnailError(f"{src.name}: {count:,} channels, more than the limit of {MAX_CHANNELS:,} "
+                             "channels that can be coloured into one thumbnail")
     channels, has_omero = _channels(root.get("omero"), count)
     names: Any = []
     with contextlib.suppress(ThumbnailError):  # no labels group is the common case, not an error
@@ -226,6 +246,10 @@ def _inspect(src: _Store) -> StoreInfo:
 def _levels(src: _Store, base: str, paths: tuple[str, ...], multiscale: dict[str, Any]) -> tuple[
         tuple[tuple[int, ...], ...], tuple[tuple[str, ...], dict[str, str], set[str]]]:
     """Shapes of every level (array metadata only) and the axes, refusing absurd declarations."""
+    if len(paths) > MAX_LEVELS:
+        where = f"{src.name}/{base.rstrip('/')}" if base else src.name
+        raise ThumbnailError(f"{where}: {len(paths):,} resolution levels, more than the limit of "
+                             f"{MAX_LEVELS}")
     shapes = []
     for path in paths:
         shapes.append(tuple(int(n) for n in src.array(base + path).shape))
@@ -273,8 +297,11 @@ def _plane_index(axes: tuple[str, ...], shape: tuple[int, ...], z: int | None, t
 
 
 def _read_plane(src: _Store, path: str, axes: tuple[str, ...], index: tuple[int | slice, ...]) -> Any:
-    """Fetch only the chunks of one plane; returns (c, y, x)."""
+    """Fetch only the chunks of one plane, once its cost is known to fit; returns (c, y, x)."""
     array = src.array(path)
+    problem = plane_read_problem(array, index, axes)
+    if problem is not None:
+        raise ThumbnailError(f"{src.name}/{path}: {problem}")
     plane = np.asarray(src.call(f"chunks of '{path}'", lambda: array[index]))
     kept = [a for a, i in zip(axes, index, strict=True) if isinstance(i, slice)]
     if "c" not in kept:
@@ -282,12 +309,28 @@ def _read_plane(src: _Store, path: str, axes: tuple[str, ...], index: tuple[int 
     return np.transpose(plane, [kept.index(a) for a in ("c", "y", "x")])
 
 
-def _composite(plane: npt.NDArray[Any], channels: tuple[Channel, ...]) -> npt.NDArray[np.uint8]:
+def _shrink_factor(height: int, width: int, size: int) -> int:
+    """Block size that averages a plane down to about twice the thumbnail, which LANCZOS then finishes."""
+    return max(1, min(max(height, width) // (2 * size), height, width))
+
+
+def _channel(plane: npt.NDArray[Any], index: int, factor: int) -> npt.NDArray[np.float32]:
+    """One channel as float32, averaged over factor x factor blocks (the ragged edge is dropped)."""
+    values = plane[index]
+    if factor == 1:
+        return np.asarray(values, dtype=np.float32)
+    height, width = values.shape[0] // factor, values.shape[1] // factor
+    blocks = values[:height * factor, :width * factor].reshape(height, factor, width, factor)
+    return np.asarray(blocks.mean(axis=(1, 3), dtype=np.float32), dtype=np.float32)
+
+
+def _composite(plane: npt.NDArray[Any], channels: tuple[Channel, ...],
+               factor: int = 1) -> npt.NDArray[np.uint8]:
     """Additive colour composite: OMERO windows when given, else 1st–99.8th percentile contrast."""
     shown = [i for i, c in enumerate(channels) if c.active] or list(range(len(channels)))
-    out = np.zeros((*plane.shape[1:], 3), dtype=np.float32)
+    out = np.zeros((plane.shape[1] // factor, plane.shape[2] // factor, 3), dtype=np.float32)
     for i in shown:
-        values = plane[i].astype(np.float32)
+        values = _channel(plane, i, factor)
         start, end = channels[i].start, channels[i].end
         if math.isnan(start) or math.isnan(end):
             finite = values[np.isfinite(values)]
@@ -296,13 +339,6 @@ def _composite(plane: npt.NDArray[Any], channels: tuple[Channel, ...]) -> npt.ND
         scaled = np.clip(np.nan_to_num((values - start) / span), 0.0, 1.0)
         out += scaled[..., np.newaxis] * np.array(list(bytes.fromhex(channels[i].colour[1:])), np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)
-
-
-def label_colour(value: int) -> tuple[int, int, int]:
-    """A stable colour per label value (golden-ratio hues), the same on every run and machine."""
-    hue = (int(value) * 0.618033988749895) % 1.0
-    r, g, b = colorsys.hsv_to_rgb(hue, 0.85, 1.0)
-    return round(r * 255), round(g * 255), round(b * 255)
 
 
 def _label_colours(attrs: dict[str, Any]) -> dict[int, tuple[int, int, int]]:
@@ -341,47 +377,17 @@ def _store_labels(src: _Store, info: StoreInfo, name: str, level: int, z: int | 
     return plane[0], _label_colours(attrs)
 
 
-def _file_labels(path: Path, max_pixels: int) -> npt.NDArray[Any]:
-    """A label mask from a PNG/TIFF; RGB masks are keyed by their packed colour."""
-    with _wrapped(f"{path}: cannot read label image"), Image.open(path) as opened:
-        if opened.width * opened.height > max_pixels:
-            raise ThumbnailError(f"{path}: label image of {opened.width}×{opened.height} px is too large")
-        mask = np.asarray(opened.convert("RGB") if opened.mode in ("P", "RGBA", "LA") else opened)
-    if mask.ndim == 3:
-        rgb = mask[..., :3].astype(np.int64)
-        mask = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-    return mask
-
-
-def _draw_labels(image: Image.Image, mask: npt.NDArray[Any], colours: dict[int, tuple[int, int, int]],
-                 style: Literal["outline", "fill"]) -> tuple[Image.Image, bool]:
-    """Outlines (or a 40% fill) of every non-zero label, computed at thumbnail resolution."""
-    mask = np.nan_to_num(np.asarray(mask)).astype(np.int64)
-    if not mask.any():
-        return image, False
-    resized = Image.fromarray(mask.astype(np.int32), mode="I").resize(image.size, Image.Resampling.NEAREST)
-    labels = np.asarray(resized).astype(np.int64)
-    where = labels != 0
-    if style == "outline":
-        where &= find_boundaries(labels, mode="inner")  # type: ignore[no-untyped-call]
-    pixels = np.asarray(image, dtype=np.float32).copy()
-    for value in np.unique(labels[where]):
-        hit = where & (labels == value)
-        colour = np.array(colours.get(int(value)) or label_colour(int(value)), dtype=np.float32)
-        pixels[hit] = colour if style == "outline" else (1 - FILL_ALPHA) * pixels[hit] + FILL_ALPHA * colour
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="RGB"), bool(where.any())
-
-
 def render_thumbnail(location: str | Path, *, size: int, z: int | None = None, t: int | None = None,
                      labels: str | None = None, label_image: Path | None = None,
                      style: Literal["outline", "fill"] = "outline",
-                     max_pixels: int = 64_000_000) -> Rendered:
-    """An RGB thumbnail (longest side <= size) of one plane, with labels drawn when asked."""
+                     max_pixels: int = 64_000_000, name: str | None = None) -> Rendered:
+    """An RGB thumbnail (longest side <= size) of one plane, with labels drawn when asked; `name` is how
+    messages call a local store (default: its path)."""
     if size < 1:
         raise ThumbnailError(f"thumbnail size must be positive, not {size}")
     if labels is not None and label_image is not None:
         raise ThumbnailError("give either a store label name or a label image file, not both")
-    src = _open(location)
+    src = _open(location, name)
     with _wrapped(src.name):
         info = _inspect(src)
         level = _choose_level(info.level_shapes, info.axes, size)
@@ -393,12 +399,18 @@ def render_thumbnail(location: str | Path, *, size: int, z: int | None = None, t
         full_z = info.level_shapes[0][info.axes.index("z")] if "z" in info.axes else None
         index = _plane_index(info.axes, shape, z, t, full_z)
         plane = _read_plane(src, info.level_paths[level], info.axes, index)
-        image = Image.fromarray(_composite(plane, info.channels), mode="RGB")
+        factor = _shrink_factor(height, width, size)
+        image = Image.fromarray(_composite(plane, info.channels, factor), mode="RGB")
+        del plane
         image.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=None)  # only ever shrinks
-        drawn = False
+        drawn, notes = False, list[str]()
         if labels is not None:
             mask, colours = _store_labels(src, info, labels, level, z, t, max_pixels)
-            image, drawn = _draw_labels(image, mask, colours, style)
+            image, drawn, notes = draw_labels(image, mask, colours, style, f"label image '{labels}'")
         elif label_image is not None:
-            image, drawn = _draw_labels(image, _file_labels(Path(label_image), max_pixels), {}, style)
-    return Rendered(image=image, level=level, info=info, labels_drawn=drawn)
+            try:
+                mask = file_labels(Path(label_image), str(label_image), max_pixels, image.size)
+            except SourceRefused as refused:
+                raise ThumbnailError(refused.message) from None
+            image, drawn, notes = draw_labels(image, mask, {}, style, str(label_image))
+    return Rendered(image=image, level=level, info=info, labels_drawn=drawn, notes=tuple(notes))

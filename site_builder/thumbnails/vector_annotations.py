@@ -4,6 +4,11 @@ Thumbnails show what a dataset's annotations look like. This module reads the ve
 MIFA paper recommends (GeoJSON, COCO JSON, CSV point tables, RELION STAR) into plain shapes in
 full-resolution pixel coordinates. Anything unreadable becomes a `VectorProblem` with a position,
 never an exception, so one bad annotation file cannot stop a catalogue build.
+
+Every file is bounded before it is parsed: a regular file only (a FIFO would block, a device never
+ends), at most `max_bytes`, at most `max_records` lines, features or annotations, at most
+`max_shapes` shapes; its problems are listed up to MAX_PROBLEMS and then counted, and a value is
+quoted only in part, so a file of nine million bad rows gives a dozen short problems.
 """
 
 from __future__ import annotations
@@ -14,12 +19,20 @@ import io
 import json
 import math
 import re
-from collections.abc import Sequence
+import reprlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from PIL import Image, ImageDraw
+
+from ..regular_files import NotRegularFile, TooLarge, read_regular
+
+MAX_PROBLEMS = 10
+"""Problems listed per file; the rest are counted in one more."""
+_QUOTE = reprlib.Repr()
+_QUOTE.maxstring, _QUOTE.maxother, _QUOTE.maxlist, _QUOTE.maxdict, _QUOTE.maxlevel = 60, 60, 6, 4, 2
 
 ShapeKind = Literal["polygon", "box", "point", "line"]
 
@@ -49,41 +62,97 @@ class _BadRecord(ValueError):
         self.field = field
 
 
+def _quoted(value: object) -> str:
+    """`repr(value)`, shortened: a problem quotes what it found, not ten megabytes of it."""
+    return _QUOTE.repr(value)
+
+
 class _Reader:
-    """Collects the shapes and problems of one file so that each parser only says what it found."""
-    def __init__(self, file: str) -> None:
-        self.file = file
+    """Collects the shapes and problems of one file so that each parser only says what it found,
+    keeping at most `max_records` records, `max_shapes` shapes and MAX_PROBLEMS problems."""
+    def __init__(self, file: str, max_records: int, max_shapes: int) -> None:
+        self.file, self.max_records, self.max_shapes = file, max_records, max_shapes
         self.shapes: list[Shape] = []
         self.problems: list[VectorProblem] = []
+        self.limits: list[VectorProblem] = []
+        self.dropped = 0
+        self.unlisted = 0
+        self.first_unlisted = (1, 1)
+
+    @property
+    def full(self) -> bool:
+        return len(self.shapes) >= self.max_shapes
+
+    def add(self, shape: Shape) -> None:
+        if self.full:
+            self.dropped += 1
+        else:
+            self.shapes.append(shape)
 
     def problem(self, message: str, line: int = 1, column: int = 1) -> None:
-        self.problems.append(VectorProblem(self.file, line, column, message))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(VectorProblem(self.file, line, column, message))
+            return
+        if not self.unlisted:
+            self.first_unlisted = (line, column)
+        self.unlisted += 1
+
+    def limit(self, count: int, what: str, line: int = 1) -> None:
+        """The file holds more `what` than read; always reported, whatever else is wrong."""
+        self.limits.append(VectorProblem(
+            self.file, line, 1, f"the file has {count:,} {what}, more than the limit of {self.max_records:,};"
+            f" only the first {self.max_records:,} are read"))
+
+    def report(self) -> list[VectorProblem]:
+        found = [*self.limits, *self.problems]
+        if self.dropped:
+            count = len(self.shapes) + self.dropped
+            found.insert(0, VectorProblem(self.file, 1, 1, f"{count:,} shapes, more than the limit of "
+                                          f"{self.max_shapes:,}; only the first are kept"))
+        if self.unlisted:
+            found.append(VectorProblem(self.file, *self.first_unlisted, f"and {self.unlisted:,} more "
+                                       f"problems like these (only the first {MAX_PROBLEMS} are listed)"))
+        return found
+
+
+def _head(text: str, max_lines: int) -> tuple[str, int]:
+    """The text up to the end of its `max_lines`-th line, and how many lines it has when that cuts it
+    (0 when it does not)."""
+    end = -1
+    for _ in range(max_lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text, 0
+    if end + 1 >= len(text):
+        return text, 0
+    rest = text.count("\n", end + 1)
+    return text[:end + 1], max_lines + rest + (0 if text.endswith("\n") else 1)
 
 
 def read_vector_annotations(
     path: Path, *, image_name: str | None = None, display_name: str | None = None,
-    max_bytes: int = 20_000_000, max_shapes: int = 200_000,
+    max_bytes: int = 20_000_000, max_records: int = 200_000, max_shapes: int = 200_000,
 ) -> tuple[list[Shape], list[VectorProblem]]:
     """Read a .geojson/.json (GeoJSON or COCO), .csv or .star file; `image_name` picks one image's rows."""
-    r, suffix, data = _Reader(display_name or str(path)), path.suffix.lower(), b""
+    r, suffix, data = _Reader(display_name or str(path), max_records, max_shapes), path.suffix.lower(), b""
     parse = {".csv": _read_csv, ".star": _read_star, ".json": _read_json, ".geojson": _read_json}.get(suffix)
     try:
-        size = path.stat().st_size
         if parse is None:
             r.problem(f"unsupported format {suffix or '(no suffix)'}; use .geojson, .json, .csv or .star")
-        elif size > max_bytes or len(data := path.read_bytes()) > max_bytes:
-            r.problem(f"file is {max(size, len(data))} bytes, more than the limit of {max_bytes}")
         else:
+            data = read_regular(path, max_bytes)
             parse(r, data.decode("utf-8-sig"), image_name)
+    except NotRegularFile as refused:
+        r.problem(f"is {refused.kind}, not a regular file; it is not read")
+    except TooLarge as large:
+        size = f"{large.size:,} bytes" if large.size is not None else "more bytes than it says"
+        r.problem(f"file is {size}, more than the limit of {max_bytes:,} bytes")
     except OSError as exc:
         r.problem(f"cannot read the file: {exc.strerror or exc}")
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start)
         r.problem("not UTF-8 text", data.count(b"\n", 0, exc.start) + 1, exc.start - line_start)
-    if len(r.shapes) > max_shapes:
-        r.problem(f"{len(r.shapes)} shapes, more than the limit of {max_shapes}; only the first are kept")
-        del r.shapes[max_shapes:]
-    return r.shapes, r.problems
+    return r.shapes, r.report()
 
 
 def _same_image(candidate: object, wanted: str) -> bool:
@@ -97,13 +166,13 @@ def _same_image(candidate: object, wanted: str) -> bool:
 def _number(value: object, what: str, field: int | None = None) -> float:
     """A finite coordinate from a JSON number or a text cell; anything else is a bad record."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _BadRecord(f"{what} {value!r} is not a number", field)
+        raise _BadRecord(f"{what} {_quoted(value)} is not a number", field)
     try:
         number = float(value)
     except (ValueError, OverflowError):
-        raise _BadRecord(f"{what} {value!r} is not a number", field) from None
+        raise _BadRecord(f"{what} {_quoted(value)} is not a number", field) from None
     if not math.isfinite(number):
-        raise _BadRecord(f"{what} {value!r} is not finite", field)
+        raise _BadRecord(f"{what} {_quoted(value)} is not finite", field)
     return number
 
 
@@ -123,7 +192,7 @@ def _read_json(r: _Reader, text: str, image_name: str | None) -> None:
 
 def _coord(value: object) -> tuple[float, float, float | None]:
     if not isinstance(value, list) or len(value) < 2:
-        raise _BadRecord(f"position {value!r} is not [x, y] or [x, y, z]")
+        raise _BadRecord(f"position {_quoted(value)} is not [x, y] or [x, y, z]")
     z = _number(value[2], "z") if len(value) > 2 else None
     return _number(value[0], "x"), _number(value[1], "y"), z
 
@@ -150,19 +219,24 @@ def _geometry(r: _Reader, geom: object, label: str | None, where: str) -> None:
         return r.problem(f"{where}: geometry is not an object")
     kind, coords = geom.get("type"), geom.get("coordinates")
     if kind not in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"):
-        return r.problem(f"{where}: unsupported geometry type {kind!r}")
+        return r.problem(f"{where}: unsupported geometry type {_quoted(kind)}")
     single = kind in ("Point", "LineString", "Polygon")
-    for index, part in enumerate([coords] if single else coords if isinstance(coords, list) else [None]):
+    parts = [coords] if single else coords if isinstance(coords, list) else [None]
+    for index, part in enumerate(parts):
+        if r.full:  # the rest would only be counted
+            r.dropped += len(parts) - index
+            return None
         here = where if single else f"{where} part {index}"
         for ring in part if kind.endswith("Polygon") and isinstance(part, list) else [part]:
             try:
                 if kind.endswith("Point"):
                     x, y, z = _coord(ring)
-                    r.shapes.append(Shape("point", ((x, y),), label, z))
+                    r.add(Shape("point", ((x, y),), label, z))
                 else:
-                    r.shapes.append(_path(ring, "polygon" if kind.endswith("Polygon") else "line", label))
+                    r.add(_path(ring, "polygon" if kind.endswith("Polygon") else "line", label))
             except _BadRecord as exc:
                 r.problem(f"{here}: {exc}")
+    return None
 
 
 def _feature_label(props: object) -> str | None:
@@ -185,6 +259,9 @@ def _read_geojson(r: _Reader, doc: dict[str, object]) -> None:
     features = doc.get("features") if kind == "FeatureCollection" else [single]
     if not isinstance(features, list):
         return r.problem('FeatureCollection has no "features" list')
+    if len(features) > r.max_records:
+        r.limit(len(features), "features")
+        features = features[:r.max_records]
     for index, feature in enumerate(features):
         if not isinstance(feature, dict):
             r.problem(f"feature {index}: not an object")
@@ -205,7 +282,10 @@ def _read_coco(r: _Reader, doc: dict[str, object], image_name: str | None) -> No
         wanted = {img.get("id") for img in images
                   if isinstance(img, dict) and _same_image(img.get("file_name"), image_name)}
         if not wanted:
-            return r.problem(f'no image named {image_name!r} in COCO "images"')
+            return r.problem(f'no image named {_quoted(image_name)} in COCO "images"')
+    if len(annotations) > r.max_records:
+        r.limit(len(annotations), "annotations")
+        annotations = annotations[:r.max_records]
     for index, ann in enumerate(annotations):
         if not isinstance(ann, dict):
             r.problem(f"annotation {index}: not an object")
@@ -230,7 +310,7 @@ def _coco_annotation(r: _Reader, ann: dict[str, object], label: str | None, wher
                 values = [_number(v, "coordinate") for v in (flat if isinstance(flat, list) else [])]
                 if len(values) < 6 or len(values) % 2:
                     raise _BadRecord(f"polygon has {len(values)} coordinates, not 3 or more x, y pairs")
-                r.shapes.append(Shape("polygon", tuple(zip(values[0::2], values[1::2], strict=True)), label))
+                r.add(Shape("polygon", tuple(zip(values[0::2], values[1::2], strict=True)), label))
             except _BadRecord as exc:
                 r.problem(f"{where} segmentation {index}: {exc}")
     if len(r.shapes) > before:
@@ -242,7 +322,7 @@ def _coco_annotation(r: _Reader, ann: dict[str, object], label: str | None, wher
         x, y, w, h = (_number(v, "bbox value") for v in bbox)
         if w < 0 or h < 0:
             raise _BadRecord(f"bbox has a negative size {w} x {h}")
-        r.shapes.append(Shape("box", ((x, y), (x + w, y + h)), label))
+        r.add(Shape("box", ((x, y), (x + w, y + h)), label))
     except _BadRecord as exc:
         r.problem(f"{where}: {exc}")
 
@@ -266,17 +346,27 @@ def _csv_columns(names: list[str]) -> tuple[int, int, int | None, int | None] | 
     return x, y, z, find(_CSV_LABELS)
 
 
+def _lines(text: str, last: list[str]) -> Iterator[str]:
+    """The text's lines, lazily; `last[0]` is the line most recently handed out."""
+    for line in io.StringIO(text, newline=""):
+        last[0] = line
+        yield line
+
+
 def _read_csv(r: _Reader, text: str, image_name: str | None = None) -> None:
     """Point tables carry no image column, so `image_name` is unused."""
-    lines = io.StringIO(text, newline="").readlines()
-    header_line = next((line for line in lines if line.strip()), "")
+    text, total = _head(text, r.max_records)
+    if total:
+        r.limit(total, "lines", r.max_records + 1)
+    header_line = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
     delimiter = max((",", "\t", ";"), key=header_line.count)
-    reader = csv.reader(lines, delimiter=delimiter)
+    last = [""]
+    reader = csv.reader(_lines(text, last), delimiter=delimiter)
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         columns = _csv_columns([cell.strip().lower() for cell in header or []])
         if columns is None:
-            return r.problem(f"CSV header has no x and y columns: {header}", reader.line_num)
+            return r.problem(f"CSV header has no x and y columns: {_quoted(header)}", reader.line_num)
         xi, yi, zi, li = columns
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -289,19 +379,22 @@ def _read_csv(r: _Reader, text: str, image_name: str | None = None) -> None:
                 values = [_number(row[i].strip(), name, i) for i, name in cells]
             except _BadRecord as exc:
                 column, field = 1, exc.field
-                if field is not None and '"' not in lines[reader.line_num - 1]:  # quotes would shift columns
+                if field is not None and '"' not in last[0]:  # quotes would shift columns
                     column = len(delimiter.join(row[:field])) + (1 if 0 < field < len(row) else 0) + 1
                 r.problem(f"line {reader.line_num}: {exc}", reader.line_num, column)
                 continue
             label = row[li].strip() or None if li is not None and li < len(row) else None
             z = values[2] if zi is not None else None
-            r.shapes.append(Shape("point", ((values[0], values[1]),), label, z))
+            r.add(Shape("point", ((values[0], values[1]),), label, z))
     except csv.Error as exc:
         r.problem(f"CSV does not parse: {exc}", reader.line_num)
 
 
 def _read_star(r: _Reader, text: str, image_name: str | None) -> None:
     """Particle picks from every loop_ with rlnCoordinateX/Y; other blocks (e.g. optics) are ignored."""
+    text, total = _head(text, r.max_records)
+    if total:
+        r.limit(total, "lines", r.max_records + 1)
     lines = text.splitlines()
     if not any(line.strip().startswith("data_") for line in lines):
         return r.problem("not a STAR file: no data_ block")
@@ -344,12 +437,12 @@ def _read_star(r: _Reader, text: str, image_name: str | None) -> None:
                 column = tokens[exc.field][0] if exc.field is not None else 1
                 r.problem(f"line {number}: {exc}", number, column)
                 continue
-            r.shapes.append(Shape("point", ((x, y),), None, z))
+            r.add(Shape("point", ((x, y),), None, z))
     if not used_loop:
         r.problem("no loop_ with _rlnCoordinateX and _rlnCoordinateY columns")
     elif image_name is not None and seen_names and not matched:
-        names = ", ".join(sorted(seen_names)[:5])
-        r.problem(f"no rows for micrograph {image_name!r}; the file names: {names}")
+        names = ", ".join(_quoted(name)[1:-1] for name in sorted(seen_names)[:5])
+        r.problem(f"no rows for micrograph {_quoted(image_name)}; the file names: {names}")
 
 
 # Distinct, colour-blind-tolerant hues (Trubetskoy's list); yellow is kept back for unlabeled shapes.

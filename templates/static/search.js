@@ -1,10 +1,12 @@
 /* MIFA Catalogue search: lunr.js over a term-sharded index, fetched on demand.
  *
- * The index is split by the first two characters of each index term (see
- * site_builder/search/lunr_shards.py). A query fetches only the shards of its
- * terms, sums lunr scores per dataset across shards, then fetches display data
- * for the hits it shows. Descriptions live in separate shards, fetched after
- * the first results appear. Facets, URL state and keyboard handling are here too.
+ * The index is split into ranges of sorted terms, each under a byte budget (see
+ * site_builder/search/shard_plan.py); the manifest lists each shard's bound, the
+ * lowest term it can hold. A query fetches only the shards of its terms, sums lunr
+ * scores per dataset across shards, applies required (+) and prohibited (-) words
+ * across all of them, then fetches display data for the hits it shows. Descriptions
+ * live in separate shards, fetched after the first results appear. Facets, URL state
+ * and keyboard handling are here too.
  */
 (function () {
   "use strict";
@@ -41,12 +43,14 @@
     if (!cache.facets) cache.facets = manifest().then(function (m) { return fetchJSON(m.facets); });
     return cache.facets;
   }
-  function shard(kind, key) {
-    var id = kind + ":" + key;
+  // One shard: its lunr indexes (several files only when one term's postings fill them).
+  function shard(kind, number) {
+    var id = kind + ":" + number;
     if (!cache.shards[id]) {
       cache.shards[id] = manifest().then(function (m) {
-        var path = (kind === "t" ? m.short : m.text)[key];
-        return path ? fetchJSON(path).then(function (json) { return lunr.Index.load(json); }) : null;
+        return Promise.all((kind === "t" ? m.short : m.text)[number][1].map(function (path) {
+          return fetchJSON(path).then(function (json) { return lunr.Index.load(json); });
+        }));
       });
     }
     return cache.shards[id];
@@ -57,10 +61,6 @@
   }
 
   // ---- queries ------------------------------------------------------------------------
-  function shardKey(term) {
-    var k = term.toLowerCase().slice(0, 2).replace(/[^a-z0-9]/g, "_");
-    return k.length < 2 ? k + "_" : k;
-  }
   function preprocess(q) {
     // Ontology ids are indexed by their number: NCBITaxon:9606 -> 9606, FBbi:00000246 -> 00000246.
     return q.replace(/\bNCBITaxon[:_](\d+)/gi, "$1").replace(/\bFBbi[:_](\d+)/gi, "$1");
@@ -75,69 +75,157 @@
     }
     return query.clauses;
   }
-  // Shards are keyed by two characters; a big one is split into three-character keys
-  // (and its two-character key disappears from the manifest).
-  function splitKey(term) { return (term.toLowerCase().slice(0, 3).replace(/[^a-z0-9]/g, "_") + "__").slice(0, 3); }
-  function keysFor(prefix, exact, available) {
-    var k2 = shardKey(prefix);
-    if (available.indexOf(k2) !== -1) return [k2];
-    if (exact || prefix.length >= 3) {
-      var k3 = splitKey(prefix);
-      return exact ? [k3] : available.filter(function (k) { return k === k3; });
+  // Index terms are cut to maxTerm code points (never splitting a surrogate pair); so are query terms.
+  function cut(term, max) {
+    var points = Array.from(term);
+    return points.length > max ? points.slice(0, max).join("") : term;
+  }
+  // The clause as the shards hold its term: stemmed here (so its shard is known) and cut to length.
+  function prepared(clause, fields, max) {
+    var copy = Object.assign({}, clause, { fields: fields });
+    if (clause.usePipeline) {
+      copy.term = cut(lunr.stemmer(new lunr.Token(clause.term)).toString(), max);
+      copy.usePipeline = false;
+    } else if (Array.from(clause.term.split("*")[0]).length >= max) {
+      copy.term = cut(clause.term.split("*")[0], max);
     }
-    var start = prefix.toLowerCase().replace(/[^a-z0-9]/g, "_");
-    return available.filter(function (k) { return k.indexOf(start) === 0; });
+    return copy;
   }
-  function clauseKeys(clause, available) {
-    if (clause.usePipeline) return keysFor(lunr.stemmer(new lunr.Token(clause.term)).toString(), true, available);
-    return keysFor(clause.term.split("*")[0], false, available);
+  // The last shard whose bound is not above the term: bounds sort as JavaScript compares strings.
+  function shardOf(term, list) {
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid][0] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
   }
-  // Run the clauses against one kind of shard (t: short fields, x: descriptions); sum per ref.
-  function runKind(kind, clauses, indexFields, keys, scores, matched, required) {
-    var groups = {}, totalWeight = 0;
-    clauses.forEach(function (clause) {
-      var fields = clause.fields.filter(function (f) { return indexFields.indexOf(f) !== -1; });
-      if (!fields.length) return;
-      var copy = Object.assign({}, clause, { fields: fields });
-      totalWeight += (clause.boost || 1) * (clause.boost || 1);
-      clauseKeys(clause, keys).forEach(function (key) { (groups[key] = groups[key] || []).push(copy); });
-    });
-    return Promise.all(Object.keys(groups).map(function (key) {
-      return shard(kind, key).then(function (index) {
-        if (!index) return;
-        var subset = groups[key];
-        var results = index.query(function (q) { subset.forEach(function (c) { q.clauses.push(c); }); });
-        // lunr divides by the length of the query vector: rescale each shard's scores to the
-        // whole query's length so sums across shards rank as one index would.
-        var weight = subset.reduce(function (sum, c) { return sum + (c.boost || 1) * (c.boost || 1); }, 0);
-        var scale = Math.sqrt(weight / (totalWeight || 1));
-        var isRequired = subset.some(function (c) { return c.presence === lunr.Query.presence.REQUIRED; });
-        var seen = {};
-        results.forEach(function (r) {
-          scores[r.ref] = (scores[r.ref] || 0) + r.score * scale;
-          seen[r.ref] = true;
-          Object.keys(r.matchData.metadata).forEach(function (t) { matched[t] = true; });
-        });
-        if (isRequired) required.push(seen);
+  // An exact term lives in one shard; a wildcard's prefix in its own and those whose bound starts with it.
+  function shardsFor(clause, list) {
+    if (!list.length) return [];
+    var wild = clause.term.indexOf("*");
+    if (wild === -1) return [shardOf(clause.term, list)];
+    var prefix = clause.term.slice(0, wild), found = [shardOf(prefix, list)];
+    for (var i = found[0] + 1; i < list.length && list[i][0].indexOf(prefix) === 0; i++) found.push(i);
+    return found;
+  }
+  function asOptional(clause) {
+    return Object.assign({}, clause, { presence: lunr.Query.presence.OPTIONAL });
+  }
+  // The index terms a clause expands to in one shard (a wildcard may reach several).
+  function expansions(indexes, clause, into) {
+    var set = lunr.TokenSet.fromClause(clause), found = 0;
+    indexes.forEach(function (index) {
+      index.tokenSet.intersect(set).toArray().forEach(function (t) {
+        if (!into[t]) found += 1;
+        into[t] = true;
       });
-    }));
+    });
+    return found;
+  }
+  // Which clauses each kind of shard (t: short fields, x: descriptions) answers, and from which shards.
+  function plan(kind, fields, list, clauses, max) {
+    var wanted = [], needed = {};
+    clauses.forEach(function (clause, id) {
+      var own = clause.fields.filter(function (f) { return fields.indexOf(f) !== -1; });
+      if (!own.length) return;
+      var copy = prepared(clause, own, max), shards = shardsFor(copy, list);
+      shards.forEach(function (n) { needed[n] = true; });
+      wanted.push({ id: id, clause: copy, shards: shards });
+    });
+    var numbers = Object.keys(needed);
+    return Promise.all(numbers.map(function (n) { return shard(kind, n); })).then(function (loaded) {
+      var indexes = {};
+      numbers.forEach(function (n, i) { indexes[n] = loaded[i]; });
+      return { kind: kind, fields: fields, wanted: wanted, indexes: indexes };
+    });
+  }
+  // lunr scores a field by dot(query, field) / |query|, with one query vector per field holding an
+  // entry per index term the clauses expand to. Fields that the same clauses search share that
+  // length: each such group is queried on its own, and each shard's scores are rescaled by
+  // |the group's query in the shard| / |the group's whole query|, so that the sums rank as one
+  // index over every field would. Required and prohibited words are applied across all shards.
+  function score(kinds, clauses, state) {
+    var PROHIBITED = lunr.Query.presence.PROHIBITED, groups = {};
+    kinds.forEach(function (k) {
+      k.fields.forEach(function (f) {
+        var ids = [];
+        k.wanted.forEach(function (x) {
+          if (x.clause.presence !== PROHIBITED && x.clause.fields.indexOf(f) !== -1) ids.push(x.id);
+        });
+        if (ids.length) (groups[ids.join(",")] = groups[ids.join(",")] || []).push(f);
+      });
+    });
+    Object.keys(groups).forEach(function (key) {
+      var ids = key.split(",").map(Number), fields = groups[key], terms = {}, total = 0, jobs = [];
+      kinds.forEach(function (k) {
+        k.wanted.forEach(function (x) {
+          if (ids.indexOf(x.id) === -1) return;
+          // A term is one entry of the query vector however many shards and kinds hold it.
+          var weight = (x.clause.boost || 1) * (x.clause.boost || 1), seen = terms[x.id] = terms[x.id] || {};
+          var searched = fields.filter(function (f) { return x.clause.fields.indexOf(f) !== -1; });
+          x.shards.forEach(function (n) {
+            var own = {}, count = expansions(k.indexes[n], x.clause, own);
+            Object.keys(own).forEach(function (t) { if (!seen[t]) total += weight; seen[t] = true; });
+            if (searched.length) jobs.push({ k: k, n: n, weight: weight * count,
+                                             clause: Object.assign(asOptional(x.clause), { fields: searched }) });
+          });
+        });
+      });
+      var byShard = {};
+      jobs.forEach(function (job) {
+        var id = job.k.kind + ":" + job.n;
+        var slot = byShard[id] = byShard[id] || { k: job.k, n: job.n, weight: 0, clauses: [] };
+        slot.weight += job.weight;
+        slot.clauses.push(job.clause);
+      });
+      Object.keys(byShard).forEach(function (id) {
+        var slot = byShard[id];
+        if (!slot.weight) return;
+        var scale = Math.sqrt(slot.weight / total);
+        slot.k.indexes[slot.n].forEach(function (index) {
+          index.query(function (q) { slot.clauses.forEach(function (c) { q.clauses.push(c); }); }).forEach(function (r) {
+            state.scores[r.ref] = (state.scores[r.ref] || 0) + r.score * scale;
+            Object.keys(r.matchData.metadata).forEach(function (t) { state.matched[t] = true; });
+          });
+        });
+      });
+    });
+    kinds.forEach(function (k) {
+      k.wanted.forEach(function (x) {
+        if (x.clause.presence === lunr.Query.presence.OPTIONAL) return;
+        var hits = state.hits[x.id] = state.hits[x.id] || {};
+        x.shards.forEach(function (n) {
+          k.indexes[n].forEach(function (index) {
+            index.query(function (q) { q.clauses.push(asOptional(x.clause)); }).forEach(function (r) { hits[r.ref] = true; });
+          });
+        });
+      });
+    });
   }
   function search(q, withText) {
     q = preprocess(q || "").trim();
     return Promise.all([ensureLunr(), manifest()]).then(function (both) {
       var m = both[1];
       if (!q) return { refs: null, matched: {} };
-      var fields = m.fields.concat(["description"]);
-      var clauses = parse(q, fields);
-      var scores = {}, matched = {}, required = [];
-      var jobs = [runKind("t", clauses, m.fields, Object.keys(m.short), scores, matched, required)];
-      if (withText) jobs.push(runKind("x", clauses, ["description"], Object.keys(m.text), scores, matched, required));
-      return Promise.all(jobs).then(function () {
-        var refs = Object.keys(scores).filter(function (ref) {
-          return required.every(function (seen) { return seen[ref]; });
+      var clauses = parse(q, m.fields.concat(["description"]));
+      var jobs = [plan("t", m.fields, m.short, clauses, m.maxTerm)];
+      if (withText) jobs.push(plan("x", ["description"], m.text, clauses, m.maxTerm));
+      return Promise.all(jobs).then(function (kinds) {
+        var state = { scores: {}, matched: {}, hits: {} }, presence = lunr.Query.presence;
+        score(kinds, clauses, state);
+        var negated = clauses.length > 0 && clauses.every(function (c) { return c.presence === presence.PROHIBITED; });
+        // Only prohibited words: every dataset without them, as lunr answers such a query.
+        var refs = negated ? Array.from({ length: m.count }, function (_, i) { return String(i); })
+                           : Object.keys(state.scores);
+        refs = refs.filter(function (ref) {
+          return clauses.every(function (c, id) {
+            var hit = !!(state.hits[id] && state.hits[id][ref]);
+            return c.presence === presence.REQUIRED ? hit : c.presence === presence.PROHIBITED ? !hit : true;
+          });
         });
-        refs.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-        return { refs: refs.map(Number), matched: matched };
+        refs.sort(function (a, b) { return (state.scores[b] || 0) - (state.scores[a] || 0) || a - b; });
+        return { refs: refs.map(Number), matched: state.matched };
       });
     });
   }
