@@ -23,8 +23,7 @@ import zarr
 from ome_zarr.writer import write_image, write_labels  # type: ignore[import-untyped]
 from PIL import Image
 
-from ..hostile_corpus import Case, E, Ports
-from ..test_thumbnail_build import write_store
+from ..hostile_corpus import Case, E, Ports, _samples, _store
 
 CATEGORY = "media"
 MANIFEST = "datasets/cells/1.0.yaml"
@@ -35,19 +34,6 @@ Make = Callable[[Path, Ports], None]
 
 
 # Parts -----------------------------------------------------------------------------------
-
-def _samples(root: Path) -> Path:
-    folder = root / "datasets" / "cells" / "samples"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _store(root: Path) -> Path:
-    """The shared 2-channel 64 x 64 store (levels s0, s2, s4; labels 'cells')."""
-    path = _samples(root) / "cells.ome.zarr"
-    write_store(path)
-    return path
-
 
 def _one_level_store(root: Path, labels: np.ndarray[Any, Any] | None = None) -> Path:
     """A 1024 x 1024 image with no pyramid, so the thumbnail is drawn at 960 px from level 0."""
