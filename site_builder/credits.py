@@ -61,6 +61,42 @@ class Person:
     def roles(self) -> list[str]:
         return sorted({r for c in self.credits for r in c.roles}, key=str.lower)
 
+    @property
+    def by_dataset(self) -> list[DatasetCredits]:
+        """The credits grouped per dataset, as a person page lists them: one row per dataset,
+        not one per version and role (four versions of one dataset are one contribution)."""
+        groups: dict[str, list[Credit]] = defaultdict(list)
+        for credit in self.credits:
+            groups[credit.dataset_id].append(credit)
+        rows = []
+        for dataset_id, credits in sorted(groups.items()):
+            ways: dict[str, list[str]] = defaultdict(list)
+            for credit in credits:
+                what = (f"annotator of annotation set {credit.annotation_set + 1}"
+                        if credit.kind == "annotator" and credit.annotation_set is not None
+                        else {"annotator": "annotator", "preserved": "earlier contributor (credit kept)"}
+                        .get(credit.kind, "dataset author"))
+                if credit.version not in ways[what]:
+                    ways[what].append(credit.version)
+            rows.append(DatasetCredits(
+                dataset_id, credits[-1].dataset_title,
+                tuple(dict.fromkeys(c.version for c in credits)),
+                tuple((what, tuple(versions)) for what, versions in ways.items()),
+                tuple(sorted({r for c in credits for r in c.roles}, key=str.lower))))
+        return rows
+
+
+@dataclass(frozen=True)
+class DatasetCredits:
+    """One dataset on a person's page: in which versions, and as what."""
+
+    dataset_id: str
+    dataset_title: str
+    versions: tuple[str, ...]
+    ways: tuple[tuple[str, tuple[str, ...]], ...]
+    """(how they are credited, the versions that credit them so)."""
+    roles: tuple[str, ...]
+
 
 def _display_name(names: Counter[str]) -> str:
     """The most used spelling, ties broken alphabetically, so the choice is stable."""

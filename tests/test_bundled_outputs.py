@@ -41,7 +41,7 @@ def test_every_croissant_file_validates_offline(site: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     files = sorted((site / "datasets").rglob("croissant.json"))
-    assert len(files) == 10
+    assert len(files) == 12
     for path in files:
         dataset = mlc.Dataset(jsonld=json.loads(path.read_text()))
         assert not dataset.metadata.ctx.issues.errors, (path, dataset.metadata.ctx.issues.report())
@@ -63,4 +63,38 @@ def test_sitemap_and_feed_parse(site: Path) -> None:
     assert len(locations) >= 90 and all(loc.startswith("https://") for loc in locations)
     feed = ET.parse(site / "feed.xml").getroot()
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == 10
+    assert len(entries) == 12
+
+
+def test_bundled_citations_give_the_datas_release_year_and_archive(site: Path) -> None:
+    from .test_data_citations import parse_bibtex
+
+    kromp = parse_bibtex((site / "datasets/s-biad634/1.3/citation.bib").read_text())[2]
+    assert (kromp["year"], kromp["publisher"], kromp["url"]) == (
+        "2020", "BioImage Archive", "https://www.ebi.ac.uk/biostudies/bioimages/studies/S-BIAD634")
+    mosquito = parse_bibtex((site / "datasets/s-biad249/1.2/citation.bib").read_text())[2]
+    assert mosquito["year"] == "2021"
+    # The release date added in 1.2 dates the data whichever version is cited.
+    assert parse_bibtex((site / "datasets/s-biad249/1.0/citation.bib").read_text())[2]["year"] == "2021"
+    empiar = parse_bibtex((site / "datasets/empiar-11658/1.0/citation.bib").read_text())[2]
+    assert (empiar["year"], empiar["url"]) == ("2026", "https://www.ebi.ac.uk/empiar/EMPIAR-11658/")
+    assert empiar["note"].startswith("EMPIAR accession EMPIAR-11658. Release date not stated; 2026 is")
+    header = BeautifulSoup((site / "datasets/s-biad634/index.html").read_text(), "html.parser")
+    released = header.select_one("header p.released")
+    assert released is not None and released.get_text(" ", strip=True) == "Data released 2020"
+
+
+def test_no_quick_fact_of_a_bundled_dataset_is_a_bare_dash(site: Path) -> None:
+    """A missing fact says "not stated" (and how to add it); a derivable one is derived."""
+    from .site_helpers import facts
+
+    pages = sorted(site.glob("datasets/*/index.html")) + sorted(site.glob("datasets/*/*/index.html"))
+    checked = 0
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if page.select_one("section.facts") is None:
+            continue
+        checked += 1
+        for label, value in facts(page).items():
+            assert value.strip() not in ("", "–", "-", "—"), (path.relative_to(site).as_posix(), label)
+    assert checked >= 8

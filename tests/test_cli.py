@@ -23,7 +23,7 @@ def test_valid_catalogue_exits_0(mifa: Mifa, catalogue: Writer) -> None:
     catalogue({"nuclei/1.0.yaml": MINIMAL})
     result = mifa("validate")
     assert result.code == 0
-    assert result.out.splitlines()[-1].startswith("9 problems (0 errors, 9 warnings) in 1 file")
+    assert result.out.splitlines()[-1].startswith("10 problems (0 errors, 10 warnings) in 1 file")
 
 
 def test_invalid_manifest_exits_1_and_groups_problems_per_file(mifa: Mifa, catalogue: Writer) -> None:
@@ -36,7 +36,7 @@ def test_invalid_manifest_exits_1_and_groups_problems_per_file(mifa: Mifa, catal
                and line.endswith("'0000-0002-1825-0098' fails the ORCID checksum "
                                  "(last character should be 7)") for line in lines)
     assert any("-> check the iD on https://orcid.org" in line for line in lines)
-    assert lines[-1] == "20 problems (2 errors, 18 warnings) in 2 files"
+    assert lines[-1] == "22 problems (2 errors, 20 warnings) in 2 files"
 
 
 def test_strict_fails_on_warnings(mifa: Mifa, catalogue: Writer) -> None:
@@ -51,7 +51,7 @@ def test_json_output_has_the_documented_shape(mifa: Mifa, catalogue: Writer) -> 
     assert result.code == 1
     assert set(payload) == {"schema_version", "ok", "summary", "problems"}
     assert payload["schema_version"] == 1 and payload["ok"] is False
-    assert payload["summary"] == {"files": 1, "errors": 1, "warnings": 9}
+    assert payload["summary"] == {"files": 1, "errors": 1, "warnings": 10}
     error = next(p for p in payload["problems"] if p["severity"] == "error")
     assert error == {
         "file": "datasets/nuclei/1.0.yaml", "line": 8, "column": 17,

@@ -44,15 +44,16 @@ def test_complete_fixture_scores_100() -> None:
 
 def test_minimal_numbers_and_missing_paths() -> None:
     result = completeness(manifest(MINIMAL))
-    # study: the module field, 7 study fields + 3 author fields = 12 counted, 3 missing -> 75
+    # study: the module field, 8 study fields + 3 author fields = 13 counted, 4 missing -> 69
     # images: absent, counted once as its own field -> 0
     # annotations: the module field + 7 fields of the one set = 8, 4 missing -> 50
     # version: the module field, version, timestamp -> 100
-    assert result.modules == {"study": 75, "images": 0, "annotations": 50, "version": 100}
-    assert result.score == 16 * 100 // 24
+    assert result.modules == {"study": 69, "images": 0, "annotations": 50, "version": 100}
+    assert result.score == 16 * 100 // 25
     assert result.missing == (
         "study.keywords",
         "study.publications",
+        "study.release_date",
         "study.data_url",
         "images",
         "annotations[0].authors",
@@ -90,7 +91,7 @@ def test_most_often_missing_orders_by_count_then_path() -> None:
         ("a-complete", manifest(COMPLETE)),
         ("c-authors", manifest(with_two_authors_without_orcid())),
     ])
-    assert rows[:7] == [
+    assert rows[:8] == [
         ("annotations[].annotation_confidence_level", 2, ["b-minimal", "c-authors"]),
         ("annotations[].annotation_coverage", 2, ["b-minimal", "c-authors"]),
         ("annotations[].annotation_criteria", 2, ["b-minimal", "c-authors"]),
@@ -98,13 +99,14 @@ def test_most_often_missing_orders_by_count_then_path() -> None:
         ("study.data_url", 2, ["b-minimal", "c-authors"]),
         ("study.keywords", 2, ["b-minimal", "c-authors"]),
         ("study.publications", 2, ["b-minimal", "c-authors"]),
+        ("study.release_date", 2, ["b-minimal", "c-authors"]),
     ]
     # two authors without an iD still count the dataset once
     assert ("study.authors[].orcid_id", 1, ["c-authors"]) in rows
     assert ("images", 1, ["b-minimal"]) in rows
     assert [row[1] for row in rows] == sorted((row[1] for row in rows), reverse=True)
-    assert all(row[1] == 1 for row in rows[7:])
-    assert [row[0] for row in rows[7:]] == sorted(row[0] for row in rows[7:])
+    assert all(row[1] == 1 for row in rows[8:])
+    assert [row[0] for row in rows[8:]] == sorted(row[0] for row in rows[8:])
 
 
 def test_no_manifests_no_rows() -> None:

@@ -138,7 +138,7 @@ def test_feed_citations_metadata_and_search_agree_with_the_page(time_site: Path,
     rows = [row for chunk in manifest["chunks"] for row in json.loads(read(time_site, "search/" + chunk))]
     ref = [row[1] for row in rows].index(f"datasets/{name}/")
     years = facets["year"]
-    assert [years["values"][i] for i in years["docs"][ref]] == [year]
+    assert [years["values"][i] for i in years["docs"][ref]] == []  # the data's release year: not stated
 
 
 def _git(folder: Path, *args: str, when: str = "") -> None:

@@ -209,7 +209,7 @@ def test_bibtex_keeps_each_person_one_author_and_every_field_closed(entry: Datas
     fields = bibtex_fields(text)
     assert bibtex_people(fields["author"]) == PEOPLE
     assert as_printed(fields["title"]) == TITLE
-    assert as_printed(fields["publisher"]) == "MIFA[2J Catalogue\u202e\u202c"
+    assert "Available in MIFA[2J Catalogue\u202e\u202c, version" in as_printed(fields["note"])
     assert not RAW.search(text)
 
 
@@ -217,7 +217,7 @@ def test_bibtex_braces_and_backslashes_in_a_title_stay_text() -> None:
     one = DatasetEntry("x", [hostile_manifest(title="Cells } { \\} 100% & $x$ ~^ #1_a")], fingerprint="")
     fields = bibtex_fields(bibtex(one, one.latest, SETTINGS))
     assert as_printed(fields["title"]) == "Cells } { \\} 100% & $x$ ~^ #1_a"
-    assert set(fields) == {"author", "title", "year", "version", "publisher", "howpublished", "url"}
+    assert set(fields) == {"author", "title", "year", "version", "url", "note"}
 
 
 # RIS -------------------------------------------------------------------------------------

@@ -217,8 +217,10 @@ def test_citation_cff_parses_and_follows_the_schema(entries: list[DatasetEntry])
     kromp = entries[0]
     cff = yaml.safe_load(citation_cff(kromp, kromp.latest, SETTINGS))
     assert cff["title"] == "Nuclei of neuroblastoma tumour touch imprints"
-    assert cff["date-released"] == "2024-06-01" and cff["license"] == "CC0-1.0"
-    assert cff["url"] == BASE + "datasets/kromp/1.1/"
+    assert cff["date-released"] == "2024-05-01" and cff["license"] == "CC0-1.0"  # first version's date
+    assert cff["url"] == "https://example.org/data/s-test1"
+    assert cff["preferred-citation"]["year"] == 2024 and cff["preferred-citation"]["month"] == 5
+    assert cff["identifiers"][-1]["value"] == BASE + "datasets/kromp/1.1/"
     assert cff["authors"][0] == {"family-names": "Lovelace", "given-names": "Ada",
                                  "orcid": "https://orcid.org/0000-0002-1825-0097",
                                  "affiliation": "Example Institute"}
@@ -247,7 +249,10 @@ def test_bibtex_key_authors_and_escaping(entries: list[DatasetEntry]) -> None:
     assert text.startswith("@misc{kromp_1.1,\n") and text.endswith("}\n")
     assert "author = {{Lovelace}, Ada and {Babbage}, Charles}" in text
     assert "year = {2024}" in text and "version = {1.1}" in text
-    assert f"url = {{{BASE}datasets/kromp/1.1/}}" in text
+    assert "url = {https://example.org/data/s-test1}" in text
+    assert (f"note = {{Archive accession S-TEST1. Release date not stated; 2024 is the year the dataset "
+            f"entered MIFA Catalogue. Available in MIFA Catalogue, version 1.1: {BASE}datasets/kromp/1.1/}}"
+            ) in text
     legacy = bibtex(entries[1], entries[1].latest, SETTINGS)
     assert r"Cells \& \textbraceleft{}braces\textbraceright{} at 100\% of\_the\_time" in legacy
     for entry, version in every_version(entries):
@@ -260,7 +265,7 @@ def test_ris_record(entries: list[DatasetEntry]) -> None:
     lines = text.split("\r\n")
     assert lines[0] == "TY  - DATA" and lines[-2] == "ER  - " and lines[-1] == ""
     assert "AU  - Lovelace, Ada" in lines and "AU  - Babbage, Charles" in lines
-    assert "DA  - 2024/06/01" in lines and f"UR  - {BASE}datasets/kromp/1.1/" in lines
+    assert "DA  - 2024/05/01" in lines and "UR  - https://example.org/data/s-test1" in lines
     assert all(line[2:6] == "  - " for line in lines[:-1])
 
 

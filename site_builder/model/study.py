@@ -2,13 +2,82 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from .. import identifiers as ids
 from .base import MifaModel, recommended
-from .types import Doi, LicenceId, ModelReference, Orcid, Pmcid, Pmid, Ror, UriOrCurie, Url
+from .types import (
+    FUTURE_SLACK,
+    Advice,
+    Doi,
+    LicenceId,
+    ModelReference,
+    Orcid,
+    Pmcid,
+    Pmid,
+    Ror,
+    UriOrCurie,
+    Url,
+    Warns,
+    mifa_error,
+    quoted,
+)
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_RELEASE_HINT = ("write the date the data were first made public as YYYY-MM-DD, YYYY-MM or YYYY, "
+                 "e.g. 2020-08-07")
+
+
+def _release_date(value: Any) -> str:
+    """A date, year-month or year, kept at the precision the source gives (a data descriptor may
+    say only "2020"): `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. A full timestamp keeps its UTC date."""
+    if isinstance(value, bool) or not isinstance(value, str | int | date):
+        shown = str(value).lower() if isinstance(value, bool) else value
+        raise mifa_error(f"{quoted(shown)} is not a release date", _RELEASE_HINT)
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value).strip()
+    if "T" in text or " " in text:
+        try:
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            raise mifa_error(f"{quoted(text)} is not a release date", _RELEASE_HINT) from None
+        return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).date().isoformat()
+    match = _PARTIAL_DATE.fullmatch(text)
+    if match is None:
+        raise mifa_error(f"{quoted(text)} is not a release date", _RELEASE_HINT)
+    year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise mifa_error(f"{quoted(text)} is not a date in the calendar", _RELEASE_HINT) from None
+    if not 1800 <= year <= 2200:
+        raise mifa_error(f"{quoted(text)} is not a plausible release year", _RELEASE_HINT)
+    return text
+
+
+def _release_date_warnings(value: Any) -> list[Advice]:
+    try:
+        text = _release_date(value)
+    except ValueError:
+        return []
+    today = (datetime.now(UTC) + FUTURE_SLACK).date().isoformat()
+    if text[: len(today)] > today[: len(text)]:
+        return [(f"the release date {quoted(text)} is in the future",
+                 "give the date the data were first made public, from the archive or the data descriptor")]
+    return []
+
+
+ReleaseDate = Annotated[
+    str, BeforeValidator(_release_date), Warns(_release_date_warnings),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                              {"type": "integer", "minimum": 1800, "maximum": 2200}]}),
+]
+"""A year may be written as a number (`2020`); editors reading the schema accept it too."""
 
 
 class Organisation(MifaModel):
@@ -113,6 +182,10 @@ class Study(MifaModel):
     """Label for the `link_url` entry at the same position."""
     accession: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9._-]{1,40}$")
     """Accession of the dataset in its archive, e.g. S-BIAD634 or EMPIAR-11658."""
+    release_date: ReleaseDate | None = recommended()
+    """When the data were first made public, as the archive or the data descriptor gives it:
+    YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2020-08-07). Not the catalogue version's timestamp: it is
+    the year citations give, the search Year facet and the order of the newest datasets."""
     data_url: Url | None = recommended()
     """Where the data can be downloaded or browsed (an https:// address)."""
     bioimageio_id: ModelReference | None = None

@@ -52,8 +52,9 @@ def label(manifest: Manifest) -> str:
 
 
 def release_date(manifest: Manifest) -> str:
-    """The version's UTC date (YYYY-MM-DD), from its timestamp: never the wall clock."""
-    return utc_date(manifest.version.timestamp).isoformat()
+    """When the data were first made public: `study.release_date` at the precision its source gives
+    (YYYY-MM-DD, YYYY-MM or YYYY), else the version's UTC date. Never the wall clock."""
+    return manifest.study.release_date or utc_date(manifest.version.timestamp).isoformat()
 
 
 def licence_url(spdx_id: str) -> str | None:

@@ -100,6 +100,17 @@ class DatasetEntry:
         return utc_sort_key(self.git_dates[0]) if self.git_dates else iso_utc(self.added)
 
     @property
+    def released(self) -> str | None:
+        """When the data were first made public (YYYY, YYYY-MM or YYYY-MM-DD), if the manifest says."""
+        return self.latest.study.release_date
+
+    @property
+    def sort_released(self) -> str:
+        """Newest-first order of the data: the release date, else when the dataset joined the catalogue
+        (the best that is known). Partial dates sort before the full dates of their year or month."""
+        return self.released or self.sort_added
+
+    @property
     def latest(self) -> Manifest:
         return self.versions[-1]
 
@@ -277,7 +288,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     newest_versions = sorted(((m, e) for e in entries for m in e.versions),
                              key=lambda pair: (pair[0].version.timestamp, pair[1].id), reverse=True)
     pages = [
-        page("index.html", "home.html", newest=sorted(entries, key=lambda e: (e.sort_added, e.id),
+        page("index.html", "home.html", newest=sorted(entries, key=lambda e: (e.sort_released, e.id),
                                                        reverse=True)[:6],
              newest_versions=newest_versions[:8]),
         page("datasets/index.html", "browse.html", entries=entries),

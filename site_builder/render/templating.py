@@ -23,7 +23,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .. import identifiers
+from ..licence_verdicts import licence_verdict
 from ..text_safety import contain_bidi
+from .field_titles import field_title
 from .text import render_markdown, safe_href
 from .times import shown_date, shown_datetime
 
@@ -85,9 +87,10 @@ def make_environment(override_dir: Path | None = None) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_contained)
     env.filters.update(markdown=render_markdown, safe_href=safe_href, number=_number,
-                       filesize=_filesize, date=shown_date, datetime=shown_datetime,
+                       filesize=_filesize, date=shown_date, datetime=shown_datetime, field_title=field_title,
                        orcid_url=identifiers.orcid_url, doi_url=identifiers.doi_url,
                        ror_url=identifiers.ror_url, pubmed_url=identifiers.pubmed_url,
                        pmcid_url=identifiers.pmcid_url)
     env.globals["url"] = _url
+    env.globals["licence_verdict"] = licence_verdict
     return env

@@ -20,7 +20,6 @@ from ..completeness import Completeness, completeness
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
-from ..render.times import utc_date
 from ..vocabularies import VOCABULARY_DIR, annotation_type_terms
 from .lunr_shards import SearchField
 
@@ -116,7 +115,8 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         "organism": tuple(o.name for o in facts.organisms),
         "licence": licences,
         "format": tuple(dict.fromkeys(formats)),
-        "year": (str(utc_date(manifest.version.timestamp).year),),
+        # The data's release year; none rather than the catalogue version's year when not stated.
+        "year": (study.release_date[:4],) if study.release_date else (),
     }
     snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:360]
     badges = tuple((b.filename, b.alt)

@@ -45,7 +45,8 @@ def test_a_broken_manifest_shows_in_the_open_page_and_the_fix_replaces_it(previe
     expect(page.locator("h1")).to_have_text(TITLE, timeout=60_000)
     page.evaluate("window.__sameDocument = true")  # gone if the page is reloaded
 
-    manifest = Path("datasets") / DATASET / "1.2.yaml"
+    manifest = max((Path("datasets") / DATASET).glob("*.yaml"),  # the latest version's file
+                   key=lambda path: [int(part) for part in path.stem.split(".")])
     good = manifest.read_text()
     manifest.write_text(good.replace("  license: CC0-1.0\n", "  license: CC0-1.0\n  licence_url: x\n", 1))
     line = good.split("  license: CC0-1.0\n")[0].count("\n") + 2
@@ -53,7 +54,7 @@ def test_a_broken_manifest_shows_in_the_open_page_and_the_fix_replaces_it(previe
     panel = page.get_by_role("alert")
     expect(panel).to_be_visible(timeout=30_000)
     expect(panel).to_contain_text("The last rebuild failed: 1 error")
-    expect(panel.locator(".mifa-live-where").first).to_have_text(f"datasets/{DATASET}/1.2.yaml:{line}:3")
+    expect(panel.locator(".mifa-live-where").first).to_have_text(f"{manifest.as_posix()}:{line}:3")
     expect(panel.locator(".mifa-live-field").first).to_have_text("study.licence_url")
     expect(panel).to_contain_text("unknown key 'licence_url'")
     assert page.evaluate("window.__sameDocument") is True, "the problem arrived without a reload"
