@@ -98,3 +98,20 @@ def test_no_quick_fact_of_a_bundled_dataset_is_a_bare_dash(site: Path) -> None:
         for label, value in facts(page).items():
             assert value.strip() not in ("", "–", "-", "—"), (path.relative_to(site).as_posix(), label)
     assert checked >= 8
+
+
+@pytest.mark.parametrize("listing", ["index.html", "datasets/index.html", "licences/CC0-1.0/index.html",
+                                     "annotation-types/segmentation_mask/index.html"])
+def test_dataset_cards_show_the_first_example_image(site: Path, listing: str) -> None:
+    """Every list of datasets shows each dataset's picture; the title link says what it is."""
+    import posixpath
+
+    page = BeautifulSoup((site / listing).read_text(encoding="utf-8"), "html.parser")
+    cards = page.select("article.card") or page.select("table.datasets tbody tr")  # browse is a table
+    assert cards, listing
+    for card in cards:
+        image = card.select_one("img.card-thumb, img.row-thumb")
+        assert image is not None, card.select_one("a").get_text()
+        assert image["alt"] == "" and card.select_one("a").get_text().strip()
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(listing), str(image["src"])))
+        assert (site / target).is_file(), target

@@ -252,9 +252,9 @@ def test_name_keyed_person_is_flagged(site: Path) -> None:
 
 def test_people_index_ranks_annotators_first(site: Path) -> None:
     page = soup(site, "people/index.html")
-    annotators = [text(row.th) for row in page.select("#annotators-title ~ table tbody tr")]
+    annotators = [text(row.th) for row in page.select("#annotators-title ~ div table tbody tr")]
     assert annotators == ["Grace Hopper", "Inge Ambros (no ORCID)"]
-    everyone = [text(row.th) for row in page.select("#everyone-title ~ table tbody tr")]
+    everyone = [text(row.th) for row in page.select("#everyone-title ~ div table tbody tr")]
     assert everyone == ["Grace Hopper", "Inge Ambros (no ORCID)", "Ada Lovelace"]
 
 
