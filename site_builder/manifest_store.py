@@ -104,6 +104,12 @@ the quirks of hand-written YAML again (half the time; an entry where that would 
 does not read back equal, so it is never written)."""
 
 
+def _belongs(loaded: LoadedManifest, owner: tuple[str, str, str]) -> bool:
+    """Whether a cached entry says it was made from this file: path, name and bytes' digest."""
+    document = loaded.document
+    return document is not None and (str(loaded.path), loaded.file, document.digest) == owner
+
+
 def _portable(loaded: LoadedManifest) -> LoadedManifest:
     if loaded.document is not None:
         loaded.document = loaded.document.without_marks(loaded.path)
@@ -135,20 +141,26 @@ class ManifestStore:
     def load(self, files: Sequence[tuple[Path, str]]) -> list[LoadedManifest]:
         """Load each (path, display name), in order."""
         keys: list[str | None] = []
+        owners: dict[str, tuple[str, str, str]] = {}
+        """What a cached entry must say of itself: the file's path, its name and its bytes' digest."""
         for path, name in files:
             try:
                 raw = read_regular(path, MAX_BYTES)  # never a FIFO, never all of a huge file
             except (OSError, NotRegularFile, TooLarge):
                 keys.append(None)  # load_manifest reports why it cannot be read
                 continue
-            keys.append(hashlib.sha256(f"{path}\0{name}\0".encode() + raw).hexdigest())
+            file_key = hashlib.sha256(f"{path}\0{name}\0".encode() + raw).hexdigest()
+            keys.append(file_key)
+            owners[file_key] = (str(path), name, hashlib.sha256(raw).hexdigest())
         cached: dict[str, LoadedManifest] = {}
         if self.cache is not None:
             self.cache.read()
             with gc_paused():  # each decoded manifest is a tree of long-lived objects
                 for key in keys:
                     remembered = self.cache.get(key) if key is not None else None
-                    if key is not None and remembered is not None:
+                    # An entry well formed but made for another file (moved between keys, by
+                    # damage or on purpose) is not this file's: it is parsed again.
+                    if key is not None and remembered is not None and _belongs(remembered, owners[key]):
                         cached[key] = remembered
         missing = [(str(path), name) for (path, name), key in zip(files, keys, strict=True)
                    if key is None or key not in cached]

@@ -21,16 +21,16 @@ import pydantic
 
 from .cache_codec import Codec
 
-FORMAT = 1
+FORMAT = 2
 """Of the shard files; shards in another format are ignored."""
 
 
 @dataclass(frozen=True)
 class _Shard:
-    format: Literal[1]
+    format: Literal[2]
     version: str
     entries: dict[str, str]
-    """key -> the entry's JSON text"""
+    """key -> the entry's seal (of its key) and JSON text"""
 
 
 _SHARD: pydantic.TypeAdapter[_Shard] = pydantic.TypeAdapter(_Shard)
@@ -38,6 +38,12 @@ _SHARD: pydantic.TypeAdapter[_Shard] = pydantic.TypeAdapter(_Shard)
 
 def _shard(key: str) -> str:
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:2]
+
+
+def _seal(key: str) -> str:
+    """Written before each entry's text: an entry moved under another key (a damaged or planted
+    shard) no longer matches its key and is ignored, instead of answering for another input."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32] + ":"
 
 
 class ShardedCache:
@@ -64,8 +70,10 @@ class ShardedCache:
             except (OSError, ValueError):  # a torn write or a foreign file: rewritten when written
                 continue
             if shard.version == self.version:
-                self._texts.update(shard.entries)
-                self._keys[path.stem] = set(shard.entries)
+                sealed = {key: text.removeprefix(_seal(key)) for key, text in shard.entries.items()
+                          if text.startswith(_seal(key)) and _shard(key) == path.stem}
+                self._texts.update(sealed)
+                self._keys[path.stem] = set(sealed)
 
     def get(self, key: str) -> Any | None:
         """The remembered value of `key`, or None when there is none that decodes."""
@@ -106,7 +114,8 @@ class ShardedCache:
                 continue
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            partial.write_bytes(orjson.dumps({"format": FORMAT, "version": self.version, "entries": shard}))
+            sealed = {key: _seal(key) + text for key, text in shard.items()}
+            partial.write_bytes(orjson.dumps({"format": FORMAT, "version": self.version, "entries": sealed}))
             os.replace(partial, target)
         self._keys = {name: set(shard) for name, shard in shards.items()}
         self._texts = {key: text for shard in shards.values() for key, text in shard.items()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -119,7 +120,7 @@ DAMAGES: dict[str, Callable[[Path, bytes], bytes]] = {
     "truncated": lambda path, data: data[:len(data) // 2],
     "not JSON": lambda path, data: b"\x80\x81 not JSON",
     "a list instead of an object": lambda path, data: b"[]",
-    "a field of the wrong type": lambda path, data: data.replace(b'"format":1', b'"format":"1"'),
+    "a field of the wrong type": lambda path, data: re.sub(rb'"format":(\d+)', rb'"format":"\1"', data),
     "entries of another kind": _shards_only(_rotate_entries),
     "entries of the wrong shape": _shards_only(_hollow_entries),
 }
