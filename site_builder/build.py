@@ -255,15 +255,3 @@ def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, o
         remember(cache, inputs, report, page_count, stats.written + stats.unchanged)
     return result
 
-
-def inputs_fingerprint(*roots: Path) -> str:
-    """Hash of file names, sizes and mtimes under the roots: cheap change detection for serve."""
-    digest = hashlib.sha256()
-    for root in roots:
-        if not root.exists():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()

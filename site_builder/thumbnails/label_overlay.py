@@ -15,7 +15,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from skimage.segmentation import find_boundaries
 
 from .raster import load_raster
 
@@ -69,6 +68,10 @@ def draw_labels(image: Image.Image, mask: npt.NDArray[Any], colours: dict[int, t
     colour = np.zeros(pixels.shape, dtype=np.float32)
     colour[where] = table[inverse.reshape(-1)]
     if style == "outline":
+        # Imported here: scikit-image pulls in scipy (0.8 s), which a build with every
+        # thumbnail cached, or a no-op build, never needs.
+        from skimage.segmentation import find_boundaries
+
         where &= find_boundaries(labels, mode="inner")  # type: ignore[no-untyped-call]
         pixels[where] = colour[where]
     else:
