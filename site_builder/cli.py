@@ -171,6 +171,76 @@ def _import_bia(args: argparse.Namespace) -> int:
     return 0 if report.ok() else 1
 
 
+def _import_bioimageio(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from .importers.bioimageio import import_bioimageio, manifest_text
+    from .problems import Report
+    from .report_format import format_human
+    from .text_safety import visible
+
+    if not Path(args.rdf).is_file():
+        raise UsageError(f"{args.rdf}: no such file")
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise UsageError(f"--now {args.now}: give an ISO 8601 time, "
+                             "e.g. 2024-05-01T10:00:00+00:00") from None
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.exists() or out.is_symlink()):
+        raise UsageError(f"{out} already exists; an import never overwrites a manifest (a new version "
+                         "is a new file: mifa version new)")
+    result = import_bioimageio(Path(args.rdf), keep_emails=args.keep_emails, now=now)
+    for note in result.notes:
+        print(f"note: {visible(note)}", file=sys.stderr)  # RDF values are untrusted
+    report = Report(list(result.problems), files_checked=1)
+    if result.problems:
+        sys.stderr.write(format_human(report))
+    if result.data is None:
+        return 1
+    text = manifest_text(result, visible(Path(args.rdf).name))
+    if out is not None:
+        _write_file(out, text, make_parents=True)
+        print(f"wrote {out}; fill in {', '.join(result.to_fill)}, then run: mifa validate {out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if report.ok() else 1
+
+
+def _import_zenodo(args: argparse.Namespace) -> int:
+    from .importers.zenodo import import_zenodo, manifest_text
+    from .problems import Report
+    from .report_format import format_human
+    from .text_safety import visible
+
+    if not Path(args.file).is_file():
+        raise UsageError(f"{args.file}: no such file")
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.exists() or out.is_symlink()):
+        raise UsageError(f"{out} already exists; an import never overwrites a manifest (a new version "
+                         "is a new file: mifa version new)")
+    result = import_zenodo(Path(args.file))
+    for note in result.notes:
+        print(f"note: {visible(note)}", file=sys.stderr)  # record values are untrusted
+    report = Report(list(result.problems), files_checked=1)
+    if result.problems:
+        sys.stderr.write(format_human(report))
+    if result.data is None:
+        return 1
+    text = manifest_text(result, visible(Path(args.file).name))
+    if out is not None:
+        _write_file(out, text, make_parents=True)
+        print(f"wrote {out}; fill in {', '.join(result.to_fill)}, then run: mifa validate {out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if report.ok() else 1
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site, terminal_progress
     from .output_guard import OutputRefused, check_output
@@ -403,6 +473,23 @@ def build_parser() -> argparse.ArgumentParser:
     bia.add_argument("--keep-emails", action="store_true",
                      help="keep e-mail addresses (dropped by default: manifests are public)")
     bia.set_defaults(run=_import_bia)
+    bioimageio = imp_sub.add_parser(
+        "bioimageio", help="a bioimage.io dataset RDF: rdf.yaml (format 0.2) or rdf_content JSON (0.3), "
+                           "bare or in the report's summary.json")
+    bioimageio.add_argument("rdf", metavar="RDF")
+    bioimageio.add_argument("--out", help="write the manifest here instead of standard output "
+                                          "(never over an existing file)")
+    bioimageio.add_argument("--keep-emails", action="store_true",
+                            help="keep authors' e-mail addresses (dropped by default: manifests are public)")
+    bioimageio.add_argument("--now", metavar="TIME",
+                            help="the version's timestamp, ISO 8601 (default: the current time, UTC)")
+    bioimageio.set_defaults(run=_import_bioimageio)
+    zenodo = imp_sub.add_parser("zenodo", help="a Zenodo record's JSON export (Zenodo JSON or DataCite "
+                                               "JSON), read offline; writes a draft to complete")
+    zenodo.add_argument("file", metavar="FILE")
+    zenodo.add_argument("--out", help="write the manifest here instead of standard output "
+                                      "(never over an existing file)")
+    zenodo.set_defaults(run=_import_zenodo)
     return parser
 
 

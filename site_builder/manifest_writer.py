@@ -19,7 +19,12 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _empty_representer(dumper: yaml.SafeDumper, _: None) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")  # `key:`, not `key: null`
+
+
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(type(None), _empty_representer)
 
 
 def schema_comment(depth: int = 2) -> str:
@@ -35,7 +40,13 @@ def manifest_data(manifest: Manifest) -> dict[str, Any]:
 
 def dump_manifest(manifest: Manifest, *, header: str = "") -> str:
     """YAML text of the manifest, starting with the schema line and an optional header comment."""
-    body = yaml.dump(manifest_data(manifest), Dumper=_Dumper, sort_keys=False,
+    return dump_data(manifest_data(manifest), header=header)
+
+
+def dump_data(data: dict[str, Any], *, header: str = "") -> str:
+    """YAML text of manifest data that may not validate yet: an import leaves the fields its
+    source cannot give empty (`key:`), so that `mifa validate` asks for them until filled in."""
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100, default_flow_style=False)
     comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return schema_comment() + comments + body
