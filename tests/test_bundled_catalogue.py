@@ -28,8 +28,8 @@ def test_the_papers_datasets_are_there(bundled) -> None:  # type: ignore[no-unty
 
 def test_at_least_two_datasets_have_two_versions(bundled) -> None:  # type: ignore[no-untyped-def]
     chains = {d.id: [m.version.version for m in d.manifests] for d in bundled.datasets}
-    assert chains["s-biad634"] == ["1.1", "1.2", "1.3"]
-    assert chains["s-biad249"] == ["1.0", "1.1", "1.2"]
+    assert chains["s-biad634"] == ["1.1", "1.2", "1.3", "1.4"]
+    assert chains["s-biad249"] == ["1.0", "1.1", "1.2", "1.3"]
 
 
 def test_no_email_address_is_published(bundled) -> None:  # type: ignore[no-untyped-def]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from .base import MifaModel, recommended
-from .types import DatasetPath, FbbiId, ImageSource, LicenceId, NcbiTaxon, mifa_error
+from .types import Advice, DatasetPath, FbbiId, ImageSource, LicenceId, NcbiTaxon, Warns, mifa_error, quoted
 
 _UNITS = {
     "nm": "nm", "nanometer": "nm", "nanometre": "nm",
@@ -165,6 +166,30 @@ class Plane(MifaModel):
     """Time index; default: the first time point."""
 
 
+_SCRIPT_FILE = re.compile(r"[\w-]\.(?:py|ipynb|sh|ijm|groovy)$", re.IGNORECASE)
+_SCRIPT_FOLDER = re.compile(r"(?:^|/)scripts?/", re.IGNORECASE)
+_WORD_EDGES = "\"'`()[]{}<>,;:!?"
+
+
+def _caption_warnings(value: Any) -> list[Advice]:
+    """A caption is read on the dataset page: a build script's path tells the reader nothing
+    about the picture, nor whether it comes from the dataset."""
+    if not isinstance(value, str):
+        return []
+    for word in value.split():  # word by word: linear in the caption's length
+        word = word.strip(_WORD_EDGES).rstrip(".")
+        if _SCRIPT_FILE.search(word) or _SCRIPT_FOLDER.search(word):
+            return [(f"the caption names a script ({quoted(word)}), which tells a reader nothing "
+                     "about the picture",
+                     "describe the picture in a reader's words: what it shows, whether it is an image "
+                     "from the dataset or an illustrative sample made to show the kind of data (then "
+                     "also set `illustrative: true`), and where it came from")]
+    return []
+
+
+Caption = Annotated[str, Warns(_caption_warnings)]
+
+
 class ExampleImage(MifaModel):
     """An example image shown as a thumbnail, with its annotation drawn over it."""
 
@@ -183,7 +208,7 @@ class ExampleImage(MifaModel):
     """The plane to show (default: middle z, first t)."""
     overlay: Literal["outline", "fill"] = "outline"
     """How labels are drawn: object outlines, or a translucent fill."""
-    caption: str | None = None
+    caption: Caption | None = None
     """What the image shows; say so when it is illustrative rather than data from the dataset."""
     illustrative: bool = False
     """True for a made-up sample that only illustrates the kind of data."""

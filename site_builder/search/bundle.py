@@ -6,8 +6,12 @@ Layout under `search/` (all JSON, names carry a content hash so browsers may cac
 - `t/<n>.<hash>.json`: lunr indexes over the short fields, one per range of terms, each of
   at most SHARD_BYTES (`t/<n>-<part>.<hash>.json` when one term's postings fill several);
 - `x/<n>.<hash>.json`: the same over descriptions, fetched after the first results;
-- `d/<n>.<hash>.json`: title, link, badge, types and snippet for 64 documents each;
-- `facets.<hash>.json`: facet values and, per document, which values it has.
+- `d/<n>.<hash>.json`: title, link, badge, types, snippet, thumbnail, score and licence
+  verdicts for CHUNK documents each;
+- `facets.<hash>.json`: facet values and, per document, which values it has; the licence
+  facet also gives each value's verdict, so the page groups licences by what they allow.
+The manifest holds the licence verdicts ([kind, headline], most reusable first) once; results
+and facet values refer to them by position.
 A query fetches the manifest, the shards of its terms and the chunks of its top hits,
 so the bytes moved grow with the query, not with the catalogue.
 """
@@ -24,7 +28,7 @@ import orjson
 import pydantic
 
 from ..workers import worker_pool
-from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label
+from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label, verdict_table
 from .lunr_shards import build_sharded_index
 from .shard_plan import MAX_TERM_CHARS
 
@@ -36,7 +40,7 @@ are small (a query fetches one per word, about 3 KB gzipped); description shards
 so they are larger, which repeats each document's field reference in fewer files."""
 FACET_VALUES_PER_DOCUMENT = 50
 """Values one dataset contributes to each facet (organisms, formats, ...), in manifest order."""
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def _json(data: Any) -> bytes:
@@ -57,6 +61,17 @@ def _facet_values(document: SearchDocument, name: str) -> tuple[str, ...]:
     return document.facets.get(name, ())[:FACET_VALUES_PER_DOCUMENT]
 
 
+def _verdicts_of(document: SearchDocument, position: dict[str, int]) -> list[int]:
+    """The result's verdicts by position in the table: the images' alone when the annotations'
+    are the same, else the images' and then the annotations' (repeats dropped); none for a
+    document without a licence."""
+    if not document.image_licence:
+        return []
+    images = position[document.image_licence]
+    annotations = list(dict.fromkeys(position[spdx] for spdx in document.annotation_licences if spdx))
+    return [images] if set(annotations) <= {images} else [images, *annotations]
+
+
 def _named(folder: str, stem: str, data: bytes) -> str:
     return f"search/{folder}{stem}.{hashlib.sha256(data).hexdigest()[:10]}.json"
 
@@ -69,6 +84,9 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     text = [{"ref": str(i), **{f.name: d.fields.get(f.name, "") for f in TEXT_FIELDS}}
             for i, d in enumerate(documents)]
     shards: dict[str, list[tuple[str, list[str]]]] = {"t": [], "x": []}
+    verdicts, position = verdict_table(
+        spdx for d in documents
+        for spdx in (d.image_licence, *d.annotation_licences, *_facet_values(d, "licence")))
     # The two field groups are independent: the descriptions are indexed in a second process
     # while this one indexes the short fields and writes the display chunks and facets.
     with worker_pool(1) as pool:
@@ -77,7 +95,7 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         chunks = []
         for start in range(0, len(documents), CHUNK):
             rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet, d.thumbnail,
-                     d.score]
+                     d.score, _verdicts_of(d, position)]
                     for d in documents[start:start + CHUNK]]
             data = _json(rows)
             path = _named("d/", str(start // CHUNK), data)
@@ -87,10 +105,15 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         for name, label in FACETS:
             values = sorted({v for d in documents for v in _facet_values(d, name)},
                             reverse=(name == "year"))
-            position = {v: i for i, v in enumerate(values)}
-            facets.append({"name": name, "label": label, "values": values,
-                           "labels": [facet_label(name, v) for v in values],
-                           "docs": [[position[v] for v in _facet_values(d, name)] for d in documents]})
+            if name == "licence":  # grouped by what they allow, most reusable first
+                values.sort(key=lambda v: (position[v], facet_label(name, v)))
+            at = {v: i for i, v in enumerate(values)}
+            facet: dict[str, Any] = {"name": name, "label": label, "values": values,
+                                     "labels": [facet_label(name, v) for v in values],
+                                     "docs": [[at[v] for v in _facet_values(d, name)] for d in documents]}
+            if name == "licence":
+                facet["verdicts"] = [position[v] for v in values]
+            facets.append(facet)
         built["x"] = text_job.result()
     for folder in ("t", "x"):
         for number, (bound, parts) in enumerate(built[folder]):
@@ -110,7 +133,8 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
                 "short": shards["t"], "text": shards["x"], "chunks": chunks,
                 "facets": facet_path.removeprefix("search/"),
                 "scores": score_path.removeprefix("search/"),
-                "fields": [f.name for f in SHORT_FIELDS], "maxTerm": MAX_TERM_CHARS}
+                "fields": [f.name for f in SHORT_FIELDS], "maxTerm": MAX_TERM_CHARS,
+                "verdicts": [[v.kind, v.headline] for v in verdicts]}
     files["search/manifest.json"] = _json(manifest)
     return files
 
@@ -119,10 +143,13 @@ def cached_search_files(documents: Sequence[SearchDocument], cache_dir: Path | N
     """search_files, reused from `cache_dir` when the documents have not changed."""
     if cache_dir is None:
         return search_files(documents)
+    # The verdicts' words are part of the key: rewording one changes the bundle, not the documents.
+    verdicts = verdict_table(spdx for d in documents for spdx in (d.image_licence, *d.annotation_licences))[0]
     key = hashlib.sha256(_json([[d.fields, d.facets, d.title, d.url, d.snippet, d.type_labels,
-                                  d.badges, d.thumbnail, d.score] for d in documents])
+                                  d.badges, d.thumbnail, d.score, d.image_licence, d.annotation_licences]
+                                 for d in documents])
                          + repr((FORMAT_VERSION, SHARD_BYTES, MAX_TERM_CHARS,
-                                 FACET_VALUES_PER_DOCUMENT)).encode())
+                                 FACET_VALUES_PER_DOCUMENT, verdicts)).encode())
     entry = cache_dir / f"search-{key.hexdigest()[:24]}.json"
     remembered = _remembered(entry)
     if remembered is not None:

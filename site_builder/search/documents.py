@@ -9,7 +9,7 @@ all find the same datasets.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..completeness import Completeness, completeness
+from ..licence_verdicts import ATTRIBUTION, Verdict, licence_verdict
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
@@ -69,6 +70,10 @@ class SearchDocument:
     """Site path of the card-size thumbnail, if the dataset has one."""
     score: int = 0
     """MIFA completeness score, 0-100."""
+    image_licence: str = ""
+    """SPDX id of the images' licence: each result says what it lets a user do."""
+    annotation_licences: tuple[str, ...] = ()
+    """SPDX ids of the annotation sets' licences, one per distinct licence."""
 
 
 def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None = None, *,
@@ -122,7 +127,8 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
     badges = tuple((b.filename, b.alt)
                    for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
-                          tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail, score)
+                          tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail, score,
+                          facts.image_licence, tuple(facts.annotation_licences))
 
 
 def _score_band(score: int) -> str:
@@ -131,6 +137,28 @@ def _score_band(score: int) -> str:
         if score >= floor:
             return band
     return "under 50 %"
+
+
+_KIND_ORDER = {"open": 0, "conditions": 1, "unknown": 2}
+
+
+def _verdict_order(verdict: Verdict) -> tuple[int, bool, int, str]:
+    """Most reusable first: open without, then with, attribution; conditions, fewest first, and
+    custom terms (no attribution clause: their own text decides) after them; not stated last."""
+    attribution = ATTRIBUTION in verdict.conditions
+    return (_KIND_ORDER[verdict.kind], attribution if verdict.kind == "open" else not attribution,
+            len(verdict.conditions), verdict.headline)
+
+
+def verdict_table(spdx_ids: Iterable[str]) -> tuple[tuple[Verdict, ...], dict[str, int]]:
+    """The distinct verdicts of these licences, most reusable first, and each licence's position.
+
+    The search bundle ships the table once and refers to it by position from every result and
+    facet value: the same words as the dataset and licence pages, at a few bytes per dataset.
+    """
+    of = {spdx: licence_verdict(spdx) for spdx in dict.fromkeys(spdx_ids) if spdx}
+    table = tuple(sorted(set(of.values()), key=_verdict_order))
+    return table, {spdx: table.index(verdict) for spdx, verdict in of.items()}
 
 
 def facet_label(name: str, value: str) -> str:

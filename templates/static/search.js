@@ -6,7 +6,9 @@
  * scores per dataset across shards, applies required (+) and prohibited (-) words
  * across all of them, then fetches display data for the hits it shows. Descriptions
  * live in separate shards, fetched after the first results appear. Facets, URL state
- * and keyboard handling are here too.
+ * and keyboard handling are here too. Licence verdicts (site_builder/licence_verdicts.py:
+ * [kind, headline]) are listed once in the manifest; results and licence facet values refer
+ * to them by position, so a result says what its licences allow in the dataset page's words.
  */
 (function () {
   "use strict";
@@ -40,7 +42,16 @@
     return cache.scores;
   }
   function facetData() {
-    if (!cache.facets) cache.facets = manifest().then(function (m) { return fetchJSON(m.facets); });
+    if (!cache.facets) {
+      cache.facets = manifest().then(function (m) {
+        return fetchJSON(m.facets).then(function (facets) {
+          facets.forEach(function (f) {
+            if (f.verdicts) f.groups = f.verdicts.map(function (i) { return m.verdicts[i]; });
+          });
+          return facets;
+        });
+      });
+    }
     return cache.facets;
   }
   // One shard: its lunr indexes (several files only when one term's postings fill them).
@@ -241,7 +252,7 @@
         return refs.map(function (r) {
           var row = byChunk[Math.floor(r / m.chunk)][r % m.chunk];
           return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4], thumb: row[5],
-                   score: row[6] };
+                   score: row[6], verdicts: (row[7] || []).map(function (i) { return m.verdicts[i]; }) };
         });
       });
     });
@@ -278,6 +289,20 @@
     return p;
   }
   function plural(n) { return n + (n === 1 ? " dataset" : " datasets"); }
+  // What the licences allow, as the dataset page says it: one line when the annotations' verdict
+  // is the images', else the images' and then each other one the annotations have.
+  function verdictLines(verdicts) {
+    if (!verdicts.length) return [];
+    var images = verdicts[0], annotations = verdicts.slice(1);
+    var same = annotations.every(function (v) { return v === images; });
+    var lines = same ? [["Images and annotations", images]] : [["Images", images]].concat(
+      annotations.map(function (v) { return ["Annotations", v]; }));
+    return lines.map(function (line) {
+      return el("p", { "class": "result-verdict verdict-" + line[1][0] }, [
+        el("span", { "class": "verdict-what", text: line[0] + ":" }), document.createTextNode(" "),
+        el("span", { "class": "verdict-headline", text: line[1][1] })]);
+    });
+  }
 
   // ---- search page ---------------------------------------------------------------------
   function readState() {
@@ -328,6 +353,7 @@
         });
         var chosen = state.filters[f.name] || [];
         var set = el("fieldset", { "class": "facet", "data-facet": f.name }, [el("legend", { text: f.label })]);
+        var groups = {};  // licence values, in one fieldset per verdict, most reusable first
         f.values.forEach(function (value, i) {
           var isChosen = chosen.indexOf(value) !== -1;
           if (!counts[i] && !isChosen) return;
@@ -340,8 +366,17 @@
             writeState(state, true);
             update(false);
           });
-          set.appendChild(el("label", {}, [box, el("span", { text: f.labels[i] }),
-                                           el("span", { "class": "count", text: String(counts[i] || 0) })]));
+          var label = el("label", {}, [box, el("span", { text: f.labels[i] }),
+                                       el("span", { "class": "count", text: String(counts[i] || 0) })]);
+          var verdict = f.groups && f.groups[i];
+          if (!verdict) { set.appendChild(label); return; }
+          var key = f.verdicts[i];
+          if (!groups[key]) {
+            groups[key] = el("fieldset", { "class": "facet-group verdict-" + verdict[0] },
+                             [el("legend", { text: verdict[1] })]);
+            set.appendChild(groups[key]);
+          }
+          groups[key].appendChild(label);
         });
         if (set.querySelectorAll("label").length) facetBox.appendChild(set);
       });
@@ -361,9 +396,8 @@
             el("div", { "class": "result-meta" }, [el("span", { "class": "result-types", text: d.types.join(", ") })]
               .concat([el("span", { "class": "badges" }, badges),
                        el("span", { "class": "result-score", title: "MIFA completeness: share of required and recommended fields filled",
-                                    text: "MIFA " + d.score + "%" })])),
-            markedText(d.snippet, current.matched)
-          ])
+                                    text: "MIFA " + d.score + "%" })]))
+          ].concat(verdictLines(d.verdicts || []), [markedText(d.snippet, current.matched)]))
         ]));
       });
     }

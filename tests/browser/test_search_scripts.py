@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from site_builder.build import build_site
+from site_builder.licence_verdicts import licence_verdict
 
 from .. import hostile_corpus
 from ..conftest import MINIMAL
@@ -32,7 +33,7 @@ from ..hostile_cases.display import (
 from .conftest import problems, record_problems, require_playwright
 
 require_playwright()
-from playwright.sync_api import Browser, Page  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 ASTRAL = ["𝒜𝒷𝒸", "𝔡𝔢𝔣", "😀😁", "𐌰𐌱𐌲"]
 """Words above U+FFFF: two UTF-16 units per character."""
@@ -52,7 +53,10 @@ def scripts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name, data in [("long-word", long_word()),
                        ("astral", MINIMAL.replace(
                            "  license: CC0-1.0\n",
-                           f"  license: CC0-1.0\n  keywords: [{', '.join(ASTRAL + FULLWIDTH)}]\n").encode())]:
+                           f"  license: CC0-1.0\n  keywords: [{', '.join(ASTRAL + FULLWIDTH)}]\n").replace(
+                           "    annotation_method: Drawn by one expert in napari.\n",
+                           "    annotation_method: Drawn by one expert in napari.\n"
+                           "    license: CC-BY-NC-4.0\n").encode())]:
         (root / "datasets" / name).mkdir()
         (root / "datasets" / name / "1.0.yaml").write_bytes(data)
     result = build_site(root / "datasets", root / "_site")
@@ -124,3 +128,21 @@ def test_words_above_u_ffff_and_fullwidth_words_load_and_are_found(search_page: 
     assert fetched_in_all == 1  # one shard holds both kinds, in JavaScript's order, and loads
     assert ask(search_page, ASTRAL[0][:1] + "*")[0] == ["astral"]
     assert problems(search_page) == []
+
+
+def test_a_result_whose_annotations_allow_less_than_its_images_says_both(browser: Browser,
+                                                                           scripts_url: str) -> None:
+    """The astral dataset: CC0 images, CC-BY-NC annotations. One line each, as on its page."""
+    context = browser.new_context()
+    try:
+        page = record_problems(context.new_page())
+        page.goto(f"{scripts_url}search/index.html?q={ASTRAL[0]}", wait_until="networkidle")
+        verdicts = page.locator("ol#search-results > li.result").first.locator(".result-verdict")
+        expect(verdicts).to_have_text([f"Images: {licence_verdict('CC0-1.0').headline}",
+                                       f"Annotations: {licence_verdict('CC-BY-NC-4.0').headline}"])
+        licences = page.locator("fieldset.facet[data-facet=licence]")
+        expect(licences.locator("legend")).to_have_text(
+            ["Licence", licence_verdict("CC0-1.0").headline, licence_verdict("CC-BY-NC-4.0").headline])
+        assert problems(page) == []
+    finally:
+        context.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from site_builder.licence_verdicts import licence_verdict
+
 from .conftest import TITLES, require_playwright
 
 require_playwright()
@@ -100,6 +102,9 @@ def test_result_shows_title_types_licence_snippet_and_link(page: Page, site_url:
     expect(first.locator(".result-title")).to_have_text(TITLES["s-biad634"])
     expect(first.locator(".result-types")).to_contain_text("Segmentation masks")
     expect(first.locator("img.result-badge")).to_have_attribute("alt", "Licence: CC0-1.0 (public-domain)")
+    # What the licence lets a user do, in the dataset page's words (one line: same for both).
+    expect(first.locator(".result-verdict")).to_have_text(
+        [f"Images and annotations: {licence_verdict('CC0-1.0').headline}"])
     expect(first.locator(".result-thumb")).to_be_empty()
     first.locator("a.result-link").click()
     expect(page).to_have_url(dataset_url(site_url, "s-biad634"))
@@ -161,6 +166,13 @@ def test_facets_offer_the_catalogue_values(page: Page, site_url: str) -> None:
                         ("format", "tiff")]:
         expect(checkbox(page, name, value)).to_have_count(1)
         expect(facet(page, name, value).locator("span.count")).to_have_text(re.compile(r"\d"))
+    # Licences are grouped under what they allow, most reusable first, each group named by its verdict.
+    licences = page.locator("fieldset.facet[data-facet=licence]")
+    expect(licences.locator("legend")).to_have_text(
+        ["Licence", licence_verdict("CC0-1.0").headline, licence_verdict("NOASSERTION").headline])
+    unstated = licences.get_by_role("group", name=licence_verdict("NOASSERTION").headline)
+    expect(unstated.locator("label")).to_have_text([re.compile(r"^\s*Not stated\s*1\s*$")])
+    expect(unstated.get_by_role("checkbox", name=re.compile(r"^Not stated\b"))).to_have_count(1)
     years = page.locator("fieldset.facet[data-facet=year] input[type=checkbox][name=year]")
     expect(years.first).to_be_attached()
     assert all(re.fullmatch(r"\d{4}", value) for value in years.evaluate_all("els => els.map(e => e.value)"))
