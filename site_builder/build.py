@@ -26,6 +26,7 @@ from .manifest_store import ManifestStore, code_key
 from .output_guard import LOCK_WAIT, build_lock, check_output
 from .problems import Problem, Report, Severity
 from .render import output
+from .render.example_stores import example_stores
 from .render.pages import ThumbView, plan_pages
 from .render.templating import TEMPLATES, make_environment
 from .render.write import write_items
@@ -117,11 +118,16 @@ def _thumbnails(catalogue: Catalogue, cache: Path | None, submit: Submit | None,
         result = results[(job.dataset_id, job.index)]
         base = f"thumbnails/{job.dataset_id}/{job.index + 1}"
         files[f"{base}-card.webp"], files[f"{base}-page.webp"] = result.card, result.page
+        plain = None  # the "image only" view, where an annotation was drawn over the image
+        if result.plain is not None and not result.placeholder:
+            plain = f"{base}-plain.webp"
+            files[plain] = result.plain
         example = job.example
+        digest = hashlib.sha256(result.page + b"\0" + (result.plain or b"")).hexdigest()[:12]
         views.setdefault(job.dataset_id, []).append(ThumbView(
             f"{base}-card.webp", f"{base}-page.webp", result.width, result.height,
             example.caption or "", example.illustrative, result.placeholder,
-            tuple(sorted(result.details.items())), hashlib.sha256(result.page).hexdigest()[:12]))
+            tuple(sorted(result.details.items())), digest, plain))
         loaded = files_of[job.dataset_id]
         for note in result.warnings:
             if loaded.document is not None:
@@ -132,13 +138,13 @@ def _thumbnails(catalogue: Catalogue, cache: Path | None, submit: Submit | None,
 
 
 def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]], strict: bool,
-               cache: Path | None = None) -> str:
+               cache: Path | None = None, digests: dict[str, str] | None = None) -> str:
     """Hash of everything a build reads: when it matches the live site's, the build has nothing to do.
 
     Contents, not modification times, so a fresh checkout of the same commit also matches
     (file hashes are remembered in `cache` by stat, so unchanged files are not read again)."""
     digest = hashlib.sha256(f"{site_key}\0{strict}\0{sorted(dates.items())}\0".encode())
-    for name, file_digest in file_digests(datasets, cache).items():
+    for name, file_digest in (file_digests(datasets, cache) if digests is None else digests).items():
         digest.update(f"{name}\0{file_digest}\n".encode())
     return digest.hexdigest()
 
@@ -187,13 +193,14 @@ def _build_locked(datasets: Path, out: Path, *, settings_path: Path, overrides: 
     override_dir = overrides if overrides is not None else settings_path.parent / "templates"
     site_key = _site_key(settings_path, override_dir)
     dates = dataset_dates(datasets.resolve().parent, datasets)
-    inputs = inputs_key(datasets, site_key, dates, strict, cache)
+    digests = file_digests(datasets, cache)
+    inputs = inputs_key(datasets, site_key, dates, strict, cache, digests)
     previous = None if force or cache is None else _unchanged(out, cache, inputs)
     if previous is not None:
         previous.seconds = time.perf_counter() - started
         return previous
     try:
-        result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs,
+        result = _build(datasets, out, cache, settings_path, override_dir, site_key, dates, inputs, digests,
                         progress=progress, strict=strict, submit=submit, force=force or cache is None,
                         notes=planted)
     finally:
@@ -203,7 +210,8 @@ def _build_locked(datasets: Path, out: Path, *, settings_path: Path, overrides: 
 
 
 def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, override_dir: Path,
-           site_key: str, dates: dict[str, tuple[str, str]], inputs: str, *, progress: Progress | None,
+           site_key: str, dates: dict[str, tuple[str, str]], inputs: str, digests: dict[str, str], *,
+           progress: Progress | None,
            strict: bool, submit: Submit | None, force: bool, notes: list[Problem]) -> BuildResult:
     """Everything after the no-op check. The catalogue and the plan (millions of long-lived
     objects) are frozen out of the garbage collector once made: each collection scanned them
@@ -223,8 +231,9 @@ def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, o
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)
     if strict and report.warnings:
         return BuildResult(report, published=False)
+    stores = example_stores(catalogue, datasets, digests)
     derived = DerivedCache(cache)
-    plan = plan_pages(catalogue, settings, thumbnails, zoo, dates, derived)
+    plan = plan_pages(catalogue, settings, thumbnails, zoo, dates, derived, stores.published)
     derived.save()
     gc.freeze()
     pages = plan.pages
@@ -241,6 +250,9 @@ def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, o
         staged.write("assets/lunr.js", LUNR_JS.read_bytes())
         for path, data in sorted(thumbnail_files.items()):
             staged.write(path, data)
+        for store_file in stores.files:
+            if store_file.key is None or not staged.reuse(store_file.site_path, store_file.key):
+                staged.write(store_file.site_path, store_file.read(), store_file.key)
         for path, data in sorted(plan.files.items()):
             staged.write(path, data)
         for path, data in sorted(cached_search_files(plan.search_documents, cache).items()):

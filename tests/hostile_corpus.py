@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from .conftest import FIXTURES, MINIMAL, REPO
+from .site_helpers import OWN_SCRIPTS
 from .test_thumbnail_build import write_store
 
 HOSTILE = FIXTURES / "hostile"
@@ -318,14 +319,14 @@ def injected_markup(site: Path) -> list[str]:
     for path in sorted(site.rglob("*.html")):
         where = path.relative_to(site).as_posix()
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        own_script = "../" * where.count("/") + "assets/search.js"
+        own_scripts = {"../" * where.count("/") + f"assets/{name}" for name in OWN_SCRIPTS}
         for script in page.select("script"):
             if script.get("type") == "application/ld+json":
                 data = script.string or ""
                 if "<" in data:  # "</script>" would end the block; the site writes \u003c
                     found.append(f"{where}: '<' in JSON-LD")
                 json.loads(data)
-            elif script.get("src") != own_script:
+            elif script.get("src") not in own_scripts:
                 found.append(f"{where}: {str(script)[:80]}")
         for element in page.select(_FOREIGN_ELEMENTS):
             found.append(f"{where}: {str(element)[:80]}")

@@ -38,3 +38,7 @@ def assert_licence_badge(element: Tag, alt: str, href: str) -> None:
     assert images, f"no badge with alt {alt!r}"
     link = images[0].find_parent("a")
     assert link is not None and link.get("href") == href
+
+
+OWN_SCRIPTS = ("search.js", "copy.js")
+"""The site's own scripts (templates/static/), the only ones a page may load."""

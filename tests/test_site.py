@@ -182,9 +182,11 @@ def test_dataset_page_people_publications_and_access(site: Path) -> None:
     assert {"href": "https://doi.org/10.1038/s41597-020-00608-w",
             "text": "doi:10.1038/s41597-020-00608-w"} in links(authors)
     assert text(page.select_one(".prose strong")) == "cell nuclei"
-    access = page.select_one("#access-title").find_parent("section")
-    assert links(access) == [{"href": "https://example.org/data/s-test1",
-                              "text": "https://example.org/data/s-test1"}]
+    where = page.select_one("section.use .use-where")
+    rows = {text(dt): dd for dt in where.select("dt") for dd in [dt.find_next_sibling("dd")]}
+    assert links(rows["Download location"]) == [{"href": "https://example.org/data/s-test1",
+                                                 "text": "https://example.org/data/s-test1"}]
+    assert text(rows["Files listed"]).startswith("none in this manifest")
     assert "ada@example.org" not in page.decode()
 
 

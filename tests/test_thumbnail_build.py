@@ -71,7 +71,7 @@ def test_thumbnail_shows_the_image_and_its_labels(tmp_path: Path) -> None:
     html = soup(out, "datasets/cells/index.html")
     figure = html.select_one("section.examples figure")
     assert figure is not None
-    assert figure.select_one("img")["src"] == "../../thumbnails/cells/1-card.webp"
+    assert figure.select_one("img")["src"] == "../../thumbnails/cells/1-page.webp"  # the gallery's size
     assert "Two cells with their masks." in text(figure.figcaption)
     assert "OME-Zarr" in text(figure.figcaption)
     manifest = json.loads((out / "search" / "manifest.json").read_text())

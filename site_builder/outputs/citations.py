@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..archives import resolve_accession
 from ..identifiers import IdentifierError, doi_url, normalise_doi
 from ..model import Author, Manifest, Publication
 from ..render.times import utc_date
@@ -37,13 +38,6 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 _NAME_SPLITTERS = re.compile(r"(?<!\S)and(?!\S)|,", re.IGNORECASE)
 """What BibTeX reads as structure in a name list: ` and ` between names, commas between parts."""
 _DOI_ADDRESS = re.compile(r"^https?://(?:dx\.)?doi\.org/10\.", re.IGNORECASE)
-_ARCHIVES = (
-    (re.compile(r"^S-(?:BIAD|BSST)\d+$", re.IGNORECASE), "BioImage Archive",
-     "https://www.ebi.ac.uk/biostudies/bioimages/studies/{}"),
-    (re.compile(r"^EMPIAR-\d+$", re.IGNORECASE), "EMPIAR", "https://www.ebi.ac.uk/empiar/{}/"),
-)
-"""Accession pattern -> (archive, landing page): the archives whose accessions the bundled
-catalogue cites. An accession of another archive is cited as it is, with `data_url`."""
 
 
 @dataclass(frozen=True)
@@ -76,11 +70,9 @@ def data_reference(entry: DatasetEntry, manifest: Manifest, settings: Settings) 
             doi = normalise_doi(study.data_url)
         except IdentifierError:
             doi = None
-    archive, archive_page = None, None
-    if study.accession:
-        for pattern, name, address in _ARCHIVES:
-            if pattern.match(study.accession):
-                archive, archive_page = name, address.format(study.accession.upper())
+    # An accession of an archive the table does not know is cited as it is, with `data_url`.
+    link = resolve_accession(study.accession)
+    archive, archive_page = (link.archive, link.landing) if link else (None, None)
     page = version_page(entry, manifest, settings)
     landing = doi_url(doi) if doi else archive_page or study.data_url or page
     # The release is a fact about the data: a later version that states it dates the earlier ones too.

@@ -46,7 +46,9 @@ from ..vocabularies import AnnotationType, annotation_type_terms, source_indicat
 from ..zoo.links import ZooLinks
 from .badges import Badge, badges_for, licence_badge
 from .facts import QuickFacts, quick_facts, type_label
+from .summary import one_line_summary
 from .times import iso_utc, utc_sort_key
+from .use_panel import use_panel
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class ThumbView:
     details: tuple[tuple[str, str], ...]
     digest: str
     """Hash of the image bytes: part of the page's incremental key."""
+    plain: str | None = None
+    """The page-size image without its annotation, the gallery's "image only" view; None when
+    there is no annotation to hide (nothing was drawn, or a placeholder)."""
 
 
 @dataclass
@@ -244,7 +249,8 @@ def _remembered_scores(entries: list[DatasetEntry], derived: DerivedCache) -> Ca
 def plan_pages(catalogue: Catalogue, settings: Settings,
                thumbnails: dict[str, list[ThumbView]] | None = None, zoo: ZooLinks | None = None,
                dates: dict[str, tuple[str, str]] | None = None,
-               derived: DerivedCache | None = None) -> SitePlan:
+               derived: DerivedCache | None = None,
+               example_stores: dict[str, frozenset[str]] | None = None) -> SitePlan:
     """Every page of the site, every badge file it links to, and the search documents.
 
     Values derived from one dataset alone come from `derived` when its files are unchanged."""
@@ -276,10 +282,13 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         "licence_badge": licence_badge,
         "badges_for": badges_for,
         "quick_facts": quick_facts,
+        "one_line_summary": one_line_summary,
         "completeness": score_of,
         "json_ld": lambda entry, manifest: _json_ld_markup(dataset_jsonld(entry, manifest, settings)),
         "bibtex": lambda entry, manifest: bibtex(entry, manifest, settings),
         "indicators": source_indicator_descriptions(),
+        "use_panel": lambda entry, manifest: use_panel(entry, manifest, settings,
+                                                       (example_stores or {}).get(entry.id, frozenset())),
     }
 
     def page(path: str, template: str, key: str | None = None, **context: Any) -> Page:

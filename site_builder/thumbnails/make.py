@@ -1,7 +1,8 @@
 """Make every dataset's thumbnails: in parallel, cached, bounded, and never fatal to the build.
 
 Each example image of a dataset's latest version becomes a card-size and a
-page-size WebP with its annotation drawn over it. Results are cached under a
+page-size WebP with its annotation drawn over it, and a page-size WebP of the image alone
+(the page's "image only" view) when an annotation was drawn. Results are cached under a
 key made of the source's content hash (local files) or URL (remote stores) and
 the rendering parameters, so a rebuild never re-reads an unchanged source. A
 source that fails gives a placeholder and a warning naming the dataset.
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from ..model import Manifest
 from ..model.images import ExampleImage
@@ -44,6 +45,9 @@ DEADLINE_S = 600.0
 _TOO_MUCH_MEMORY = ("{source}: making its thumbnail needs more than the {limit} of memory it may use "
                     "(a chunk or image that decompresses to more than its metadata declares?)")
 _CODE = Path(__file__).resolve().parent
+_FORMAT = 2
+"""Cache entry layout: 2 added the image without its annotation (plain.webp). Part of the key,
+so an entry of an older layout is never looked up, and made again."""
 _RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
@@ -71,6 +75,9 @@ class ThumbnailResult:
     details: dict[str, str] = field(default_factory=dict)
     """Read from the source: dimensions, pixel size, level used, labels drawn."""
     warnings: list[str] = field(default_factory=list)
+    plain: bytes | None = None
+    """The page-size image without its annotation, the same size as `page`; None when nothing was
+    drawn over the image (no annotation, or none on this plane) and for a placeholder."""
 
 
 def _is_remote(source: str) -> bool:
@@ -87,7 +94,7 @@ def _code_hash() -> str:
 def cache_key(job: ThumbnailJob, code: str) -> str:
     """Source content (or URL), rendering parameters and the renderer's code."""
     digest = hashlib.sha256(code.encode())
-    digest.update(json.dumps([job.example.model_dump(mode="json"), job.declared, CARD, PAGE],
+    digest.update(json.dumps([_FORMAT, job.example.model_dump(mode="json"), job.declared, CARD, PAGE],
                              sort_keys=True).encode())
     for source in (job.example.image, job.example.label_image, job.example.annotations):
         if not source:
@@ -113,8 +120,10 @@ def placeholder(size: int, text: str = "no preview") -> Image.Image:
     return image
 
 
-def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str, str], list[str]]:
-    """The example at `size`, its scale (thumbnail px per source px), details and warnings."""
+def _render(job: ThumbnailJob,
+            size: int) -> tuple[Image.Image, Image.Image, float, dict[str, str], list[str]]:
+    """The example at `size` with its annotation drawn, the same without it, its scale (thumbnail px
+    per source px), details and warnings."""
     from .ome_zarr_image import render_thumbnail
     from .vector_annotations import draw_shapes, read_vector_annotations
 
@@ -133,12 +142,14 @@ def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str,
         if example.labels:
             notes.append(f"labels '{example.labels}' names a label image inside an OME-Zarr store, and "
                          f"{source} is a plain image: give its mask as label_image")
+        plain = image
     else:
         location = source if _is_remote(source) else store_folder(job.folder, source).path
         rendered = render_thumbnail(location, size=size, z=plane.z if plane else None,
                                     t=plane.t if plane else None, labels=example.labels,
                                     style=example.overlay, max_pixels=MAX_PIXELS, name=source)
         image, info = rendered.image, rendered.info
+        plain = rendered.plain or image
         notes += rendered.notes
         full_width = info.level_shapes[0][-1]
         details = _store_details(info, rendered.level)
@@ -157,7 +168,7 @@ def _render(job: ThumbnailJob, size: int) -> tuple[Image.Image, float, dict[str,
         notes += [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in problems]
         image = draw_shapes(image, shapes, scale=scale, z=float(plane.z) if plane and plane.z is not None
                             else None)
-    return image, scale, details, notes
+    return image, plain, scale, details, notes
 
 
 def _store_details(info: Any, level: int) -> dict[str, str]:
@@ -192,13 +203,22 @@ def _placeholder(job: ThumbnailJob, message: str) -> ThumbnailResult:
                            [f"no thumbnail for example {job.index + 1} of '{job.dataset_id}': {message}"])
 
 
+def _differs(plain: Image.Image, page: Image.Image) -> bool:
+    """Whether the annotation changed any pixel: only then is there an "image only" view to offer
+    (a mask with no label on this plane, or shapes all on other planes, draw nothing)."""
+    if plain.size != page.size:
+        return True
+    return ImageChops.difference(plain.convert("RGB"), page.convert("RGB")).getbbox() is not None
+
+
 def render_job(job: ThumbnailJob) -> ThumbnailResult:
     """Render one job at both sizes in this process; any failure becomes a placeholder and a warning."""
     try:
-        page, _, details, notes = _render(job, PAGE)
+        page, plain, _, details, notes = _render(job, PAGE)
         card = page.copy()
         card.thumbnail((CARD, CARD), Image.Resampling.LANCZOS)
-        return ThumbnailResult(_webp(card), _webp(page), page.width, page.height, False, details, notes)
+        return ThumbnailResult(_webp(card), _webp(page), page.width, page.height, False, details, notes,
+                               _webp(plain) if _differs(plain, page) else None)
     except MemoryError:
         return _placeholder(job, _TOO_MUCH_MEMORY.format(source=job.example.image,
                                                          limit=size_text(MEMORY_BYTES)))
@@ -230,8 +250,11 @@ def _load_cached(path: Path) -> ThumbnailResult | None:
     """A cached result, its metadata checked by shape (one of the wrong shape is made again)."""
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or not isinstance(meta.get("plain"), bool):
+            return None  # an entry of an older layout, or not one of ours
+        plain = (path / "plain.webp").read_bytes() if meta["plain"] else None
         return _CACHED.validate_python({**meta, "card": (path / "card.webp").read_bytes(),
-                                        "page": (path / "page.webp").read_bytes()})
+                                        "page": (path / "page.webp").read_bytes(), "plain": plain})
     except (OSError, ValueError, TypeError):
         return None
 
@@ -244,7 +267,10 @@ def _store(path: Path, result: ThumbnailResult) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "card.webp").write_bytes(result.card)
     (tmp / "page.webp").write_bytes(result.page)
-    meta = {k: v for k, v in asdict(result).items() if k not in ("card", "page")}
+    if result.plain is not None:
+        (tmp / "plain.webp").write_bytes(result.plain)
+    meta = {k: v for k, v in asdict(result).items() if k not in ("card", "page", "plain")}
+    meta["plain"] = result.plain is not None
     (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
     if path.exists():
         return

@@ -86,6 +86,9 @@ class Rendered:
     labels_drawn: bool
     notes: tuple[str, ...] = ()
     """What the submitter should know although a thumbnail was made (labels left out)."""
+    plain: Image.Image | None = None
+    """The same picture before the labels were drawn (the page's "image only" view); None when
+    `image` has nothing drawn over it."""
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,7 @@ def render_thumbnail(location: str | Path, *, size: int, z: int | None = None, t
         image = Image.fromarray(_composite(plane, info.channels, factor), mode="RGB")
         del plane
         image.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=None)  # only ever shrinks
-        drawn, notes = False, list[str]()
+        drawn, notes, plain = False, list[str](), image
         if labels is not None:
             mask, colours = _store_labels(src, info, labels, level, z, t, max_pixels)
             image, drawn, notes = draw_labels(image, mask, colours, style, f"label image '{labels}'")
@@ -413,4 +416,5 @@ def render_thumbnail(location: str | Path, *, size: int, z: int | None = None, t
             except SourceRefused as refused:
                 raise ThumbnailError(refused.message) from None
             image, drawn, notes = draw_labels(image, mask, {}, style, str(label_image))
-    return Rendered(image=image, level=level, info=info, labels_drawn=drawn, notes=tuple(notes))
+    return Rendered(image=image, level=level, info=info, labels_drawn=drawn, notes=tuple(notes),
+                    plain=plain if drawn else None)
