@@ -11,6 +11,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the importers load only when their command runs
+    from .importers.bioimageio import RdfImport
+    from .importers.zenodo import ZenodoImport
 
 JSON_SHAPE_HELP = """\
 --format json prints one object:
@@ -175,8 +180,6 @@ def _import_bioimageio(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from .importers.bioimageio import import_bioimageio, manifest_text
-    from .problems import Report
-    from .report_format import format_human
     from .text_safety import visible
 
     if not Path(args.rdf).is_file():
@@ -194,27 +197,12 @@ def _import_bioimageio(args: argparse.Namespace) -> int:
         raise UsageError(f"{out} already exists; an import never overwrites a manifest (a new version "
                          "is a new file: mifa version new)")
     result = import_bioimageio(Path(args.rdf), keep_emails=args.keep_emails, now=now)
-    for note in result.notes:
-        print(f"note: {visible(note)}", file=sys.stderr)  # RDF values are untrusted
-    report = Report(list(result.problems), files_checked=1)
-    if result.problems:
-        sys.stderr.write(format_human(report))
-    if result.data is None:
-        return 1
-    text = manifest_text(result, visible(Path(args.rdf).name))
-    if out is not None:
-        _write_file(out, text, make_parents=True)
-        print(f"wrote {out}; fill in {', '.join(result.to_fill)}, then run: mifa validate {out}",
-              file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0 if report.ok() else 1
+    text = manifest_text(result, visible(Path(args.rdf).name)) if result.data is not None else ""
+    return _write_draft(result, text, out)
 
 
 def _import_zenodo(args: argparse.Namespace) -> int:
     from .importers.zenodo import import_zenodo, manifest_text
-    from .problems import Report
-    from .report_format import format_human
     from .text_safety import visible
 
     if not Path(args.file).is_file():
@@ -224,14 +212,24 @@ def _import_zenodo(args: argparse.Namespace) -> int:
         raise UsageError(f"{out} already exists; an import never overwrites a manifest (a new version "
                          "is a new file: mifa version new)")
     result = import_zenodo(Path(args.file))
+    text = manifest_text(result, visible(Path(args.file).name)) if result.data is not None else ""
+    return _write_draft(result, text, out)
+
+
+def _write_draft(result: RdfImport | ZenodoImport, text: str, out: Path | None) -> int:
+    """Report an importer's notes and problems, then write its draft (to `out`, else stdout).
+    Source values are untrusted: notes are printed with control characters made visible."""
+    from .problems import Report
+    from .report_format import format_human
+    from .text_safety import visible
+
     for note in result.notes:
-        print(f"note: {visible(note)}", file=sys.stderr)  # record values are untrusted
+        print(f"note: {visible(note)}", file=sys.stderr)
     report = Report(list(result.problems), files_checked=1)
     if result.problems:
         sys.stderr.write(format_human(report))
     if result.data is None:
         return 1
-    text = manifest_text(result, visible(Path(args.file).name))
     if out is not None:
         _write_file(out, text, make_parents=True)
         print(f"wrote {out}; fill in {', '.join(result.to_fill)}, then run: mifa validate {out}",
