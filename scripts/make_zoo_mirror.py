@@ -2,13 +2,21 @@
 """Build the offline bioimage.io mirror (tests/fixtures/zoo-mirror/) and the bundled snapshot.
 
 The mirror has the GitHub-Pages layout of https://bioimage-io.github.io/collection
-(`index.json`, `reports/bioimage-io/<nickname>/<version>/summary.json`) and is made ONLY from the
-real example files in /work/shared/reference/examples/bioimageio/: nothing is invented. Index
-items come from the index excerpt, plus entries for the examples whose nickname is documented in
-bioimageio.md §4 (their `sha256`, `created_at` and `comment` are unknown and left null). Index items
-without an example report (joyful-deer, sneaky-panda) get no report, so sync skips them with a
-warning, as it would online. The bundled snapshot is then written by the same `sync` code path as
-an online refresh.
+(`index.json`, `reports/bioimage-io/<nickname>/<version>/summary.json` holding `rdf_content`) and is
+arranged ONLY from real collection files kept in tests/fixtures/zoo-sources/ (their origin, path and
+commit are listed in that folder's README.md and provenance.tsv): nothing is invented.
+
+- `current/index.json.excerpt.json`: the items of the real index this mirror serves, verbatim.
+- `current/<nickname>_v0.rdf_content[.excerpt].json`: the `rdf_content` of that item's real report
+  (`.excerpt` = the tensor, weight and test-file keys of a model are left out; every kept key is
+  verbatim).
+- `examples/`: the example files of ../shared/reference/examples/bioimageio, copied byte for byte;
+  `EXAMPLE_REPORTS` says which index item each one describes (bioimageio.md §4 documents those
+  nicknames). Legacy YAML RDFs are parsed and served as `rdf_content`, as the mirror did before.
+
+Index items without a report file (joyful-deer, sneaky-panda) get no report, so sync skips them
+with a warning, as it would online. The bundled snapshot is written by the same `sync` code path
+as an online refresh.
 
 Run: .venv/bin/python scripts/make_zoo_mirror.py
 """
@@ -16,6 +24,7 @@ Run: .venv/bin/python scripts/make_zoo_mirror.py
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections import Counter
@@ -29,12 +38,15 @@ sys.path.insert(0, str(REPO))
 
 from site_builder.zoo.sync import sync  # noqa: E402
 
-EXAMPLES = REPO.parent / "shared" / "reference" / "examples" / "bioimageio"
+SOURCES = REPO / "tests" / "fixtures" / "zoo-sources"
+INDEX_EXCERPT = SOURCES / "current" / "index.json.excerpt.json"
 MIRROR = REPO / "tests" / "fixtures" / "zoo-mirror"
 SNAPSHOT = REPO / "catalogue" / "bioimageio-snapshot.json"
 
-# nickname -> example file holding its RDF (bioimageio.md §3, §4 and §8)
-REPORTS = {
+# nickname -> example file holding its RDF (bioimageio.md §3, §4 and §8). These stay as the
+# mirror's source for these items: the legacy HyLFM RDF still carries its Zenodo concept DOI,
+# which is how the real model ambitious-sloth names its training data.
+EXAMPLE_REPORTS = {
     "splendid-falafel": "dataset_splendid-falafel_v0.rdf_content.json",
     "bountiful-paella": "dataset_bountiful-paella_v0.rdf_content.json",
     "plucky-leopard": "model_plucky-leopard_v0.rdf_content.json",
@@ -45,17 +57,32 @@ REPORTS = {
     "affable-shark": "model_affable-shark_zenodo.5764892-6647674.rdf.yaml",
     "spicy-cucumber": "dataset_stardist_dsb_training_data.rdf.yaml",
 }
-# Hypha URL form documented in examples/README.md; every migrated artifact starts at v0.
-HYPHA_SOURCE = "https://hypha.aicell.io/bioimage-io/artifacts/{nick}/files/rdf.yaml?version=v0"
+_CURRENT_FILE = re.compile(r"^(?P<nick>[a-z0-9-]+)_(?P<version>v\d+)\.rdf_content(?:\.excerpt)?\.json$")
 
 
-def load_rdf(name: str) -> dict[str, Any]:
-    """An example RDF: JSON `rdf_content` copies as they are, legacy YAML through safe_load."""
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    data = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+def load_rdf(path: Path) -> dict[str, Any]:
+    """A saved RDF: JSON `rdf_content` copies as they are, legacy YAML through safe_load."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     if not isinstance(data, dict):
-        raise SystemExit(f"{name}: not a mapping")
+        raise SystemExit(f"{path.relative_to(REPO)}: not a mapping")
     return data
+
+
+def report_sources() -> dict[tuple[str, str], Path]:
+    """(nickname, version) -> the saved file holding that report's `rdf_content`."""
+    found: dict[tuple[str, str], Path] = {
+        (nick, "v0"): SOURCES / "examples" / name for nick, name in EXAMPLE_REPORTS.items()
+    }
+    for path in sorted((SOURCES / "current").glob("*.rdf_content*.json")):
+        match = _CURRENT_FILE.match(path.name)
+        if match is None:
+            raise SystemExit(f"{path.relative_to(REPO)}: unexpected file name")
+        key = (match["nick"], match["version"])
+        if key in found:
+            raise SystemExit(f"{path.relative_to(REPO)}: a second source for {key[0]} {key[1]}")
+        found[key] = path
+    return found
 
 
 def dump(data: object, path: Path) -> None:
@@ -64,21 +91,19 @@ def dump(data: object, path: Path) -> None:
 
 
 def build_mirror() -> None:
-    """(Re)write the mirror folder from the examples."""
-    excerpt = json.loads((EXAMPLES / "index.json.excerpt.json").read_text(encoding="utf-8"))
+    """(Re)write the mirror folder from the saved sources; stop on any item without a real source."""
+    excerpt = json.loads(INDEX_EXCERPT.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = list(excerpt["items"])
-    known = {item["id"].removeprefix("bioimage-io/") for item in items}
-    rdfs = {nick: load_rdf(name) for nick, name in REPORTS.items()}
-    for nick in sorted(set(REPORTS) - known):
-        items.append({
-            "id": f"bioimage-io/{nick}",
-            "type": rdfs[nick]["type"],
-            "versions": [{"comment": None, "created_at": None, "sha256": None,
-                          "source": HYPHA_SOURCE.format(nick=nick), "version": "v0"}],
-        })
+    sources = report_sources()
+    latest = {item["id"].removeprefix("bioimage-io/"): item for item in items}
+    for nick, version in sources:
+        item = latest.get(nick)
+        if item is None or item["versions"][-1]["version"] != version:
+            raise SystemExit(f"{nick} {version}: a report source without a matching index item")
     index = {
-        "_mirror_note": "Offline test mirror built by scripts/make_zoo_mirror.py from the real example "
-                        "files; items not in the upstream excerpt have null sha256/created_at/comment.",
+        "_mirror_note": "Offline test mirror built by scripts/make_zoo_mirror.py from real collection files "
+                        "(tests/fixtures/zoo-sources/); items and their versions are verbatim from the "
+                        "real index, counts are those of this excerpt.",
         "count_per_type": dict(sorted(Counter(item["type"] for item in items).items())),
         "items": items,
         "timestamp": excerpt["timestamp"],
@@ -87,12 +112,11 @@ def build_mirror() -> None:
     if MIRROR.exists():
         shutil.rmtree(MIRROR)
     dump(index, MIRROR / "index.json")
-    for item in items:
-        nick = item["id"].removeprefix("bioimage-io/")
-        if nick in rdfs:
-            version = item["versions"][-1]["version"]
-            report = MIRROR / "reports" / "bioimage-io" / nick / version / "summary.json"
-            dump({"rdf_content": rdfs[nick]}, report)
+    for (nick, version), path in sorted(sources.items()):
+        rdf = load_rdf(path)
+        if rdf.get("type") != latest[nick]["type"]:
+            raise SystemExit(f"{path.relative_to(REPO)}: type {rdf.get('type')!r} differs from the index")
+        dump({"rdf_content": rdf}, MIRROR / "reports" / "bioimage-io" / nick / version / "summary.json")
 
 
 def main() -> int:
@@ -101,8 +125,9 @@ def main() -> int:
     result = sync(str(MIRROR), SNAPSHOT)
     for warning in result.warnings:
         print(f"note: {warning}")
-    print(f"mirror {MIRROR.relative_to(REPO)} ({size // 1024} KB); "
-          f"{len(result.snapshot.items)} items -> {SNAPSHOT.relative_to(REPO)}")
+    kinds = Counter(item.type for item in result.snapshot.items)
+    print(f"mirror {MIRROR.relative_to(REPO)} ({size // 1024} KB); {len(result.snapshot.items)} items "
+          f"({', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))}) -> {SNAPSHOT.relative_to(REPO)}")
     return 0
 
 

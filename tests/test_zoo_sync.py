@@ -3,7 +3,9 @@ and the failure modes that must never break a build (timeouts, 404s, corrupt sna
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import socket
 import threading
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from site_builder.zoo.resolver import Resolver
 from site_builder.zoo.snapshot import (
     Snapshot,
     item_from_rdf,
@@ -27,7 +30,9 @@ from site_builder.zoo.snapshot import (
 from site_builder.zoo.sync import SyncError, sync
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO.parent / "shared" / "reference" / "examples" / "bioimageio"
+SOURCES = REPO / "tests" / "fixtures" / "zoo-sources"
+EXAMPLES = SOURCES / "examples"  # byte-identical copies of ../shared/reference/examples/bioimageio
+SHARED_EXAMPLES = REPO.parent / "shared" / "reference" / "examples" / "bioimageio"
 MIRROR = REPO / "tests" / "fixtures" / "zoo-mirror"
 BUNDLED = REPO / "catalogue" / "bioimageio-snapshot.json"
 HYPHA = "https://hypha.aicell.io/bioimage-io/artifacts/{}/files/rdf.yaml?version=v0"
@@ -230,4 +235,85 @@ def test_bundled_snapshot_contents() -> None:
     assert by_id["uplifting-ice-cream"].source == "https://www.ebi.ac.uk/biostudies/bioimages/studies/S-BSST604"
     assert "10.5281/zenodo.7612115" in by_id["uplifting-ice-cream"].aliases
     size = sum(p.stat().st_size for p in MIRROR.rglob("*") if p.is_file())
-    assert size < 200_000
+    assert size < 300_000  # the fixture stays small: model RDFs are kept as excerpts
+
+
+# legacy partner ids that real model files write as `training_data` (bioimageio.md §4-§7)
+LEGACY_DATASET_IDS = (
+    "ilastik/stardist_dsb_training_data", "ilastik/covid_if_training_data", "ilastik/livecell_dataset",
+    "ilastik/platynereis_em_training_data", "ilastik/mitoem_segmentation_challenge",
+    "ilastik/cremi_training_data", "ilastik/isbi2012_neuron_segmentation_challenge", "ilastik/vnc",
+    "ilastik/plantseg_ovules", "ilastik/plantseg_root", "ilastik/arabidopsis_tissue_atlas", "ilastik/tnbc",
+    "hpa/hpa-cell-image-segmentation-dataset", "deepimagej/MoNuSeg_digital_pathology_miccai2018",
+    "zero/Dataset_U-Net_2D_multilabel_DeepBacs", "zero/Dataset_StarDist_2D_DeepBacs",
+    "10.5281/zenodo.7612115",
+)
+
+
+@pytest.fixture(scope="module")
+def bundled_resolver() -> Resolver:
+    snapshot = load_snapshot(BUNDLED)
+    assert snapshot is not None
+    return Resolver(snapshot)
+
+
+@pytest.mark.parametrize("legacy", LEGACY_DATASET_IDS)
+def test_bundled_snapshot_resolves_legacy_dataset_ids(bundled_resolver: Resolver, legacy: str) -> None:
+    exact = bundled_resolver.resolve(legacy, expected_type="dataset")
+    assert (exact.kind, exact.wrong_type) == ("alias", False) and exact.item is not None
+    assert exact.item.id != legacy  # the current nickname, not the legacy id, is what pages link to
+    assert bundled_resolver.resolve(f"{legacy}/latest", expected_type="dataset").item == exact.item
+    other_case = bundled_resolver.resolve(legacy.swapcase(), expected_type="dataset")
+    assert (other_case.kind, other_case.item) == ("case", exact.item)
+
+
+def test_bundled_snapshot_links_models_to_their_training_data(bundled_resolver: Resolver) -> None:
+    links = bundled_resolver.training_links()
+    assert links and all(model.type == "model" for model, _ in links)
+    unresolved = [model for model, resolution in links if resolution.item is None]
+    # the only models whose training data cannot be linked write the upstream typo `stradist`
+    assert unresolved and all("stradist" in (model.training_data or "") for model in unresolved)
+    for model, resolution in links:
+        if resolution.item is not None:
+            assert resolution.item.type == "dataset" and not resolution.wrong_type, model.id
+    backlinks = bundled_resolver.backlinks()
+    monuseg = bundled_resolver.resolve("deepimagej/MoNuSeg_digital_pathology_miccai2018").item
+    assert monuseg is not None
+    # a model that writes the dataset id in other letter case is still listed as trained on it
+    assert any(resolution.kind == "case" for _, resolution in backlinks[monuseg.id])
+    livecell = bundled_resolver.resolve("ilastik/livecell_dataset").item
+    assert livecell is not None and backlinks[livecell.id]
+    assert all(model.training_data == "ilastik/livecell_dataset" for model, _ in backlinks[livecell.id])
+
+
+def test_every_mirrored_source_file_names_its_origin() -> None:
+    text = (SOURCES / "provenance.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()]
+    assert rows[0] == ["file", "repository", "path", "commit"]
+    listed = {row[0] for row in rows[1:]}
+    saved = {path.relative_to(SOURCES).as_posix() for path in (SOURCES / "current").iterdir()}
+    assert saved == listed
+    readme = (SOURCES / "README.md").read_text(encoding="utf-8")
+    for file, repository, path, commit in rows[1:]:
+        assert repository == "bioimage-io/collection" and re.fullmatch(r"[0-9a-f]{40}", commit), file
+        assert f"`{file}`" in readme and f"`{path}`" in readme, file
+    if SHARED_EXAMPLES.is_dir():  # the shared reference folder is outside the repository
+        for copy in EXAMPLES.iterdir():
+            assert copy.read_bytes() == (SHARED_EXAMPLES / copy.name).read_bytes(), copy.name
+
+
+def test_mirror_is_arranged_only_from_the_saved_sources(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("make_zoo_mirror", REPO / "scripts" / "make_zoo_mirror.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(script, "MIRROR", tmp_path / "mirror")
+    script.build_mirror()
+    rebuilt = {p.relative_to(tmp_path / "mirror"): p.read_bytes() for p in (tmp_path / "mirror").rglob("*")
+               if p.is_file()}
+    committed = {p.relative_to(MIRROR): p.read_bytes() for p in MIRROR.rglob("*") if p.is_file()}
+    assert rebuilt == committed, "tests/fixtures/zoo-mirror is stale: run scripts/make_zoo_mirror.py"
+    index = json.loads((MIRROR / "index.json").read_text(encoding="utf-8"))
+    excerpt = json.loads((SOURCES / "current" / "index.json.excerpt.json").read_text(encoding="utf-8"))
+    assert index["items"] == excerpt["items"] and index["timestamp"] == excerpt["timestamp"]
