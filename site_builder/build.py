@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .archives import ARCHIVES_FILE, ArchiveTableError, archive_rules
 from .catalogue import Catalogue, load_catalogue
 from .derived import DerivedCache
 from .file_digests import file_digests
@@ -31,6 +32,7 @@ from .render.pages import ThumbView, plan_pages
 from .render.templating import TEMPLATES, make_environment
 from .render.write import write_items
 from .search.bundle import cached_search_files
+from .search.terms import SearchTermsError, search_terms
 from .settings import DEFAULT_SETTINGS, load_settings
 from .thumbnails.make import Submit, jobs_for, make_thumbnails
 from .zoo.links import link_datasets, open_snapshot
@@ -137,6 +139,22 @@ def _thumbnails(catalogue: Catalogue, cache: Path | None, submit: Submit | None,
     return views, files
 
 
+def catalogue_data_problems() -> list[Problem]:
+    """The catalogue's own tables that pages and the index read (archives, search terms), checked
+    before any work: a maintainer's mistake there is a located error, never a traceback."""
+    problems: list[Problem] = []
+    try:
+        archive_rules()
+    except ArchiveTableError as exc:
+        problems.append(Problem(str(ARCHIVES_FILE), 1, 1, "", Severity.ERROR, str(exc),
+                                "fix the row named; catalogue/archives.yaml explains each key"))
+    try:
+        search_terms()
+    except SearchTermsError as exc:
+        problems += exc.problems
+    return problems
+
+
 def inputs_key(datasets: Path, site_key: str, dates: dict[str, tuple[str, str]], strict: bool,
                cache: Path | None = None, digests: dict[str, str] | None = None) -> str:
     """Hash of everything a build reads: when it matches the live site's, the build has nothing to do.
@@ -226,6 +244,7 @@ def _build(datasets: Path, out: Path, cache: Path | None, settings_path: Path, o
         snapshot, _notes = open_snapshot(settings_path.parent / settings.model_zoo.snapshot)
         zoo, zoo_problems = link_datasets(catalogue.datasets, snapshot)
         report.extend(zoo_problems)
+    report.extend(catalogue_data_problems())
     if report.errors or settings is None:
         return BuildResult(report, published=False)
     thumbnails, thumbnail_files = _thumbnails(catalogue, cache, submit, report)

@@ -48,7 +48,7 @@ def test_manifest_lists_shards_chunks_and_facets(site: Path) -> None:
     assert isinstance(manifest, dict)
     assert manifest["count"] == 2 and manifest["chunk"] == 16
     assert manifest["fields"] == ["title", "keywords", "organism", "method", "types", "people",
-                                  "formats", "id"]
+                                  "formats", "id", "licence"]
     assert manifest["maxTerm"] == 64
     for kind in ("short", "text"):
         bounds = [bound for bound, _ in manifest[kind]]

@@ -8,10 +8,14 @@ Layout under `search/` (all JSON, names carry a content hash so browsers may cac
 - `x/<n>.<hash>.json`: the same over descriptions, fetched after the first results;
 - `d/<n>.<hash>.json`: title, link, badge, types, snippet, thumbnail, score and licence
   verdicts for CHUNK documents each;
+- `e/<n>.<hash>.json`: the descriptions of the same CHUNK documents, bounded (PASSAGE_CHARS),
+  for snippets from the best passage; fetched only for the results shown;
 - `facets.<hash>.json`: facet values and, per document, which values it has; the licence
   facet also gives each value's verdict, so the page groups licences by what they allow.
 The manifest holds the licence verdicts ([kind, headline], most reusable first) once; results
-and facet values refer to them by position.
+and facet values refer to them by position. It also holds `terms` (terms.py: variants, stop
+words, compounds), with which the browser reads a query as the index was built: every indexed
+field is the field's text as `SearchTerms.expand` rewrites it.
 A query fetches the manifest, the shards of its terms and the chunks of its top hits,
 so the bytes moved grow with the query, not with the catalogue.
 """
@@ -28,9 +32,18 @@ import orjson
 import pydantic
 
 from ..workers import worker_pool
-from .documents import FACETS, SHORT_FIELDS, TEXT_FIELDS, SearchDocument, facet_label, verdict_table
+from .documents import (
+    FACETS,
+    SHORT_FIELDS,
+    TEXT_FIELDS,
+    SearchDocument,
+    facet_label,
+    passage_text,
+    verdict_table,
+)
 from .lunr_shards import build_sharded_index
 from .shard_plan import MAX_TERM_CHARS
+from .terms import SearchTerms, search_terms
 
 CHUNK = 16
 """Documents per display chunk: the first page of results fetches up to 20 chunks."""
@@ -40,7 +53,9 @@ are small (a query fetches one per word, about 3 KB gzipped); description shards
 so they are larger, which repeats each document's field reference in fewer files."""
 FACET_VALUES_PER_DOCUMENT = 50
 """Values one dataset contributes to each facet (organisms, formats, ...), in manifest order."""
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
+PASSAGE_CHARS = 2000
+"""Characters of a description that snippets are chosen from (cut at a word's end)."""
 
 
 def _json(data: Any) -> bytes:
@@ -48,11 +63,15 @@ def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
-def _shards(documents: list[dict[str, str]], kind: str) -> list[tuple[str, list[bytes]]]:
-    """Serialized shards of one field group: (bound, files) in bound order."""
+def _shards(documents: list[dict[str, str]], kind: str, terms: SearchTerms) -> list[tuple[str, list[bytes]]]:
+    """Serialized shards of one field group: (bound, files) in bound order, each field indexed as
+    `terms` rewrite it (here, so the description group's rewriting runs in its own process)."""
     fields = SHORT_FIELDS if kind == "t" else TEXT_FIELDS
+    memo: dict[str, tuple[str, list[str]]] = {}
+    rewritten = [{"ref": d["ref"], **{f.name: terms.expand(d[f.name], memo) for f in fields}}
+                 for d in documents]
     return [(shard.bound, [_json(part) for part in shard.parts])
-            for shard in build_sharded_index(documents, fields, max_bytes=SHARD_BYTES[kind])]
+            for shard in build_sharded_index(rewritten, fields, max_bytes=SHARD_BYTES[kind])]
 
 
 def _facet_values(document: SearchDocument, name: str) -> tuple[str, ...]:
@@ -76,8 +95,11 @@ def _named(folder: str, stem: str, data: bytes) -> str:
     return f"search/{folder}{stem}.{hashlib.sha256(data).hexdigest()[:10]}.json"
 
 
-def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
-    """Every file of the search bundle, keyed by site path. Refs are positions in `documents`."""
+def search_files(documents: Sequence[SearchDocument], terms: SearchTerms | None = None) -> dict[str, bytes]:
+    """Every file of the search bundle, keyed by site path. Refs are positions in `documents`.
+
+    Fields are indexed as `terms` (by default the catalogue's search terms file) rewrite them."""
+    terms = search_terms() if terms is None else terms
     files: dict[str, bytes] = {}
     short = [{"ref": str(i), **{f.name: d.fields.get(f.name, "") for f in SHORT_FIELDS}}
              for i, d in enumerate(documents)]
@@ -90,9 +112,10 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     # The two field groups are independent: the descriptions are indexed in a second process
     # while this one indexes the short fields and writes the display chunks and facets.
     with worker_pool(1) as pool:
-        text_job = pool.submit(_shards, text, "x")
-        built = {"t": _shards(short, "t")}
-        chunks = []
+        text_job = pool.submit(_shards, text, "x", terms)
+        built = {"t": _shards(short, "t", terms)}
+        chunks: list[str] = []
+        texts: list[str] = []
         for start in range(0, len(documents), CHUNK):
             rows = [[d.title, d.url, [list(b) for b in d.badges], list(d.type_labels), d.snippet, d.thumbnail,
                      d.score, _verdicts_of(d, position)]
@@ -101,6 +124,13 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             path = _named("d/", str(start // CHUNK), data)
             files[path] = data
             chunks.append(path.removeprefix("search/"))
+            # Whole descriptions (bounded) for snippets from the best passage: fetched only for the
+            # results shown, after they are drawn, so the bytes to the first result stay the same.
+            text_data = _json([passage_text(d.fields.get("description", ""), PASSAGE_CHARS)
+                               for d in documents[start:start + CHUNK]])
+            text_path = _named("e/", str(start // CHUNK), text_data)
+            files[text_path] = text_data
+            texts.append(text_path.removeprefix("search/"))
         facets = []
         for name, label in FACETS:
             values = sorted({v for d in documents for v in _facet_values(d, name)},
@@ -134,27 +164,29 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
                 "facets": facet_path.removeprefix("search/"),
                 "scores": score_path.removeprefix("search/"),
                 "fields": [f.name for f in SHORT_FIELDS], "maxTerm": MAX_TERM_CHARS,
-                "verdicts": [[v.kind, v.headline] for v in verdicts]}
+                "verdicts": [[v.kind, v.headline] for v in verdicts], "terms": terms.manifest(),
+                "texts": texts}
     files["search/manifest.json"] = _json(manifest)
     return files
 
 
 def cached_search_files(documents: Sequence[SearchDocument], cache_dir: Path | None) -> dict[str, bytes]:
     """search_files, reused from `cache_dir` when the documents have not changed."""
+    terms = search_terms()
     if cache_dir is None:
-        return search_files(documents)
+        return search_files(documents, terms)
     # The verdicts' words are part of the key: rewording one changes the bundle, not the documents.
     verdicts = verdict_table(spdx for d in documents for spdx in (d.image_licence, *d.annotation_licences))[0]
     key = hashlib.sha256(_json([[d.fields, d.facets, d.title, d.url, d.snippet, d.type_labels,
                                   d.badges, d.thumbnail, d.score, d.image_licence, d.annotation_licences]
                                  for d in documents])
                          + repr((FORMAT_VERSION, SHARD_BYTES, MAX_TERM_CHARS,
-                                 FACET_VALUES_PER_DOCUMENT, verdicts)).encode())
+                                 FACET_VALUES_PER_DOCUMENT, verdicts, terms.key())).encode())
     entry = cache_dir / f"search-{key.hexdigest()[:24]}.json"
     remembered = _remembered(entry)
     if remembered is not None:
         return remembered
-    files = search_files(documents)
+    files = search_files(documents, terms)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for stale in cache_dir.glob("search-*.json"):
         stale.unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 One search document per dataset (its latest version). Organisms and imaging
 methods are indexed with their names, ids and everyday synonyms from
 `catalogue/vocabularies/synonyms.yaml`, so `human`, `9606` and `Homo sapiens`
-all find the same datasets.
+all find the same datasets. Licences (SPDX id, common forms such as cc0 and ccby, name),
+accessions, DOIs and ORCID iDs are indexed too (`terms.py` says how), so a pasted identifier
+finds its dataset.
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ import yaml
 
 from ..completeness import Completeness, completeness
 from ..licence_verdicts import ATTRIBUTION, Verdict, licence_verdict
+from ..licences import LicenceError, licence_info
 from ..model import Manifest
 from ..render.badges import badges_for
 from ..render.facts import quick_facts, type_label
 from ..vocabularies import VOCABULARY_DIR, annotation_type_terms
 from .lunr_shards import SearchField
+from .terms import accession_words, identifier_words, licence_words
 
 SHORT_FIELDS = (
     SearchField("title", 10), SearchField("keywords", 5), SearchField("organism", 5),
     SearchField("method", 4), SearchField("types", 4), SearchField("people", 3),
-    SearchField("formats", 2), SearchField("id", 2),
+    SearchField("formats", 2), SearchField("id", 2), SearchField("licence", 2),
 )
 """Indexed in the shards fetched for the first results."""
 TEXT_FIELDS = (SearchField("description", 1),)
@@ -51,6 +55,22 @@ def _local_ids(curie: str | None) -> list[str]:
         return []
     local = curie.split(":", 1)[1]
     return list(dict.fromkeys([local, local.lstrip("0") or local]))
+
+
+_MARKUP = re.compile(r"[*`#>\[\]]+|(?<!\w)_+|_+(?!\w)")
+"""Markdown emphasis, code, heading, quote and link markers; an underscore inside a word stays
+(aedes_albopictus, stage1_train)."""
+
+
+def passage_text(description: str, limit: int) -> str:
+    """A description as snippets are cut from it: markup markers removed (an underscore inside a
+    word stays, so aedes_albopictus is not run together),
+    whitespace collapsed, at most `limit` characters, cut at the end of a word."""
+    text = " ".join(_MARKUP.sub("", description).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else text[:limit]
 
 
 @dataclass(frozen=True)
@@ -95,11 +115,14 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
     type_words = []
     for value in facts.annotation_types:
         type_words += [terms[value].label, value.value.replace("_", " "), *terms[value].aliases]
-    people = [f"{a.author_first_name} {a.author_last_name}" for a in manifest.study.authors]
-    people += [f"{a.author_first_name} {a.author_last_name}"
-               for s in manifest.annotations for a in s.authors]
+    authors = [*manifest.study.authors, *(a for s in manifest.annotations for a in s.authors)]
+    people = [f"{a.author_first_name} {a.author_last_name}" for a in authors]
+    people += [identifier_words(a.orcid_id) for a in authors if a.orcid_id]
     formats = [*facts.image_formats, *facts.annotation_formats]
     study = manifest.study
+    licences = tuple(dict.fromkeys([facts.image_licence, *facts.annotation_licences]))
+    identifiers = [dataset_id, accession_words(study.accession or ""), _reference(study.bioimageio_id),
+                   *(identifier_words(p.publication_doi) for p in study.publications if p.publication_doi)]
     fields = {
         "title": study.title,
         "keywords": " ".join(study.keywords),
@@ -108,10 +131,10 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         "types": " ".join(type_words),
         "people": " ".join(dict.fromkeys(people)),
         "formats": " ".join(formats),
-        "id": " ".join(w for w in (dataset_id, study.accession or "") if w),
+        "id": " ".join(dict.fromkeys(w for w in identifiers if w)),
+        "licence": " ".join(licence_words(spdx, _licence_name(spdx)) for spdx in licences if spdx),
         "description": study.description,
     }
-    licences = tuple(dict.fromkeys([facts.image_licence, *facts.annotation_licences]))
     score = score_of(manifest).score
     facets = {
         "completeness": (_score_band(score),),
@@ -123,12 +146,29 @@ def search_document(dataset_id: str, manifest: Manifest, thumbnail: str | None =
         # The data's release year; none rather than the catalogue version's year when not stated.
         "year": (study.release_date[:4],) if study.release_date else (),
     }
-    snippet = re.sub(r"[*_`#>\[\]]+", "", " ".join(study.description.split()))[:360]
+    snippet = passage_text(study.description, 360)
     badges = tuple((b.filename, b.alt)
                    for b in badges_for(facts.image_licence, list(facts.annotation_licences)))
     return SearchDocument(dataset_id, f"datasets/{dataset_id}/", fields, facets, study.title, snippet,
                           tuple(type_label(v) for v in facts.annotation_types), badges, thumbnail, score,
                           facts.image_licence, tuple(facts.annotation_licences))
+
+
+def _reference(reference: str | None) -> str:
+    """A bioimage.io id as written (ilastik/tnbc), a DOI as its bare joined form."""
+    if not reference:
+        return ""
+    return identifier_words(reference[4:]) if reference.lower().startswith("doi:") else reference
+
+
+def _licence_name(spdx_id: str) -> str:
+    """The licence's name ("Creative Commons Zero v1.0 Universal"), none for an unknown id."""
+    if spdx_id == "NOASSERTION":
+        return ""
+    try:
+        return licence_info(spdx_id).name
+    except LicenceError:
+        return ""
 
 
 def _score_band(score: int) -> str:

@@ -20,6 +20,10 @@ MAX_TERM_CHARS code points (the client cuts query terms the same way). Terms are
 as JavaScript compares strings, which python-lunr's `Index.load` rejects only for a shard
 mixing characters above U+FFFF with U+E000-U+FFFF after a common prefix. No positions
 are recorded (lunr's default empty metadata whitelist), which keeps shards small.
+
+The site's bundle hands this module each field already rewritten by `terms.SearchTerms.expand`
+(irregular plurals to one canonical word, compounds whole and split, citation words dropped),
+so the rewritten text is what lunr tokenises here and what the equivalence above is about.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@
   "use strict";
   var ROOT = document.documentElement.getAttribute("data-root") || "";
   var PAGE = 20;
-  var cache = { manifest: null, shards: {}, chunks: {}, facets: null, lunr: null };
+  var cache = { manifest: null, shards: {}, chunks: {}, texts: {}, facets: null, lunr: null };
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -71,21 +71,246 @@
     return cache.chunks[n];
   }
 
+  // ---- query words: fields, aliases and the catalogue's term rules ----------------------
+  // Other names people type for a field, each to the first of its targets the index has;
+  // an alias whose targets are all missing searches every field.
+  var ALIASES = {
+    author: ["people"], authors: ["people"], annotator: ["people"], annotators: ["people"],
+    person: ["people"], creator: ["people"], curator: ["people"], orcid: ["ids", "people"],
+    licence: ["licence", "ids"], license: ["licence", "ids"], licences: ["licence", "ids"],
+    licenses: ["licence", "ids"], rights: ["licence", "ids"],
+    organisms: ["organism"], species: ["organism"], taxon: ["organism"],
+    methods: ["method"], modality: ["method"], imaging: ["method"],
+    type: ["types"], annotation: ["types"], annotations: ["types"],
+    keyword: ["keywords"], tag: ["keywords"], tags: ["keywords"], format: ["formats"],
+    accession: ["ids", "id"], doi: ["ids", "id"], text: ["description"], abstract: ["description"]
+  };
+  // The aliases the field list under the search box shows (the others work too).
+  var SHOWN_ALIASES = ["species", "imaging", "type", "author", "annotator", "orcid", "format", "accession", "doi", "license"];
+  // How "Matched in" names each field.
+  var FIELD_LABELS = {
+    title: "title", keywords: "keywords", organism: "organism", method: "imaging method",
+    types: "annotation type", people: "people", formats: "format", id: "identifier",
+    ids: "identifiers", licence: "licence", description: "description"
+  };
+  function allFields(m) { return m.fields.concat(["description"]); }
+  // The aliases that reach a field this index has, by target: {people: ["author", ...]}.
+  function aliasesOf(m) {
+    var known = allFields(m), out = {};
+    Object.keys(ALIASES).forEach(function (name) {
+      var to = ALIASES[name].filter(function (f) { return known.indexOf(f) !== -1; })[0];
+      if (to && to !== name) (out[to] = out[to] || []).push(name);
+    });
+    return out;
+  }
+  // The fields a `name:` prefix searches: [fields], null for every field, or "unknown".
+  function resolveField(name, m) {
+    var known = allFields(m);
+    if (known.indexOf(name) !== -1) return [name];
+    if (!ALIASES[name]) return "unknown";
+    var to = ALIASES[name].filter(function (f) { return known.indexOf(f) !== -1; })[0];
+    return to ? [to] : null;
+  }
+  // The words of a query as typed: +/- presence, field prefix, term, ~edit distance and ^boost.
+  function words(q) {
+    return q.split(/\s+/).filter(Boolean).map(function (raw) {
+      var w = /^([+-]?)(?:([A-Za-z][A-Za-z_]*):(?!\/\/))?(.*?)((?:[~^]\d+)*)$/.exec(raw);
+      return { raw: raw, presence: w[1], field: w[2] ? w[2].toLowerCase() : null, term: w[3], suffix: w[4] };
+    });
+  }
+  // A word's ends trimmed as the index side trims them (Python's Unicode \W), sparing the wildcard:
+  // with the catalogue's terms, every run at both ends (site_builder/search/terms.py); without,
+  // as python-lunr's trimmer, only around a single run of word characters ("(ome.zarr)" stays).
+  var ENDS = /^[^\p{L}\p{N}_*]+|[^\p{L}\p{N}_*]+$/gu, SINGLE = /^[^\p{L}\p{N}_*]*([\p{L}\p{N}_*]+)[^\p{L}\p{N}_*]*$/u;
+  function trimWord(t, terms) {
+    if (terms) return t.replace(ENDS, "") || t;  // a word of no letters or digits ("😀😁") as typed
+    var single = SINGLE.exec(t);
+    return single ? single[1] : t;
+  }
+  function variant(word, terms) {
+    var to = terms && terms.variants && Object.prototype.hasOwnProperty.call(terms.variants, word) ? terms.variants[word] : null;
+    return to ? String(to).toLowerCase() : word;
+  }
+  function isStop(word, terms) {
+    if (terms && (terms.stop || []).indexOf(word) !== -1) return true;
+    return !lunr.stopWordFilter(word);  // lunr's English stop words are never indexed either
+  }
+  // The terms one typed word searches, as the index side makes them (manifest `terms`, from
+  // site_builder/search/terms.py): lowercased and trimmed; a hyphenated word joined ("cryoet")
+  // and split, a known compound typed joined also split; each word to its canonical variant.
+  // The first (`main`) term carries the word's +/-, the others only add to the score; `part` is
+  // the position among the hyphen-separated parts the user typed (-1 for the joined form of
+  // several, or parts the user did not type): a "did you mean" correction replaces it.
+  function termsOf(term, terms, exact) {
+    var w = term.toLowerCase();
+    if (exact || w.indexOf("*") !== -1) return [{ term: w, part: -1, main: true }];
+    var parts = w.split("-").map(function (p) { return trimWord(p, terms); }).filter(Boolean);
+    if (!parts.length) return [];
+    if (!terms) return parts.map(function (p, j) { return { term: p, part: j, main: true }; });
+    var joined = parts.join(""), compounds = terms.compounds || {}, out;
+    if (parts.length > 1) {
+      // An identifier (a DOI: a "/" in it) is searched whole, and a lone letter only in its word
+      // ("x" of X-ray): such parts would match unrelated datasets.
+      var identifier = joined.indexOf("/") !== -1;
+      out = [{ term: joined, part: -1 }].concat(parts.map(function (p, j) {
+        return identifier || Array.from(p).length < 2 ? null : { term: p, part: j };
+      }).filter(Boolean));
+    } else {
+      var split = Object.prototype.hasOwnProperty.call(compounds, joined) ? compounds[joined] : [];
+      out = [{ term: joined, part: 0 }].concat(split.map(function (p) { return { term: String(p), part: -1 }; }));
+    }
+    var seen = {};
+    return out.map(function (x, i) { return { term: variant(x.term, terms), part: x.part, main: i === 0 }; })
+      .filter(function (x) { if (seen[x.term]) return false; seen[x.term] = true; return true; });
+  }
+  // The lunr clauses of a query, where each came from, and the unknown field names typed.
+  function analyse(q, m) {
+    var presence = lunr.Query.presence, terms = m.terms || null;
+    var typed = words(q), specs = [], unknown = [];
+    typed.forEach(function (w, i) {
+      if (!w.term) return;
+      var fields = allFields(m);
+      if (w.field) {
+        var found = resolveField(w.field, m);
+        if (found === "unknown") { if (unknown.indexOf(w.field) === -1) unknown.push(w.field); }
+        else if (found) fields = found;
+      }
+      var distance = /~(\d+)/.exec(w.suffix), boost = /\^(\d+)/.exec(w.suffix);
+      var how = w.presence === "+" ? presence.REQUIRED : w.presence === "-" ? presence.PROHIBITED : presence.OPTIONAL;
+      termsOf(w.term, terms, !!distance).forEach(function (t) {
+        if (!t.main && how === presence.PROHIBITED) return;
+        var clause = { fields: fields, term: t.term, boost: boost ? Number(boost[1]) : 1,
+                       usePipeline: t.term.indexOf("*") === -1, wildcard: lunr.Query.wildcard.NONE,
+                       presence: t.main ? how : presence.OPTIONAL };
+        if (distance) clause.editDistance = Number(distance[1]);
+        specs.push({ clause: clause, word: i, part: t.part, stop: isStop(t.term, terms) });
+      });
+    });
+    // Stop words are dropped, unless the query has nothing else.
+    if (specs.some(function (s) { return !s.stop; })) specs = specs.filter(function (s) { return !s.stop; });
+    return { words: typed, specs: specs, clauses: specs.map(function (s) { return s.clause; }), unknown: unknown };
+  }
+  // The query with one typed word (or one hyphen-separated part of it) replaced.
+  function corrected(typed, word, part, replacement, terms) {
+    return typed.map(function (w, i) {
+      if (i !== word) return w.raw;
+      var term = replacement;
+      if (part >= 0) {
+        var parts = w.term.split("-").filter(function (p) { return trimWord(p, terms); });
+        parts[part] = replacement;
+        term = parts.join("-");
+      }
+      return w.presence + (w.field ? w.field + ":" : "") + term + w.suffix;
+    }).join(" ");
+  }
+
+  // ---- did you mean -------------------------------------------------------------------------
+  // Optimal string alignment distance (a swap of two letters is one edit), or limit + 1 beyond it.
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = [], prev = [], row = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row[j] = v;
+        if (v < least) least = v;
+      }
+      if (least > limit) return limit + 1;
+      prev2 = prev; prev = row;
+    }
+    return prev[b.length];
+  }
+  // The index terms nearest to a clause's term in the shards it falls in (in the clause's
+  // fields): those at the least distance, the most widely used first, three at most: [{term, refs}].
+  // A variant near the typed word counts too ("mitocondria" -> mitochondria, indexed as mitochondrion).
+  function nearest(kinds, id, typedWord, terms) {
+    var found = {}, variants = (terms && terms.variants) || {};
+    kinds.forEach(function (k) {
+      k.wanted.forEach(function (x) {
+        if (x.id !== id) return;
+        var want = x.clause.term, limit = want.length <= 4 ? 1 : 2;
+        x.shards.forEach(function (n) {
+          k.indexes[n].forEach(function (index) {
+            Object.keys(index.invertedIndex).forEach(function (t) {
+              if (t === want || t.length < 3) return;
+              var d = Math.min(editDistance(want, t, limit), editDistance(typedWord, t, limit));
+              if (d > limit) return;
+              var posting = index.invertedIndex[t], refs = (found[t] && found[t].refs) || {};
+              x.clause.fields.forEach(function (f) { Object.keys(posting[f] || {}).forEach(function (r) { refs[r] = true; }); });
+              if (Object.keys(refs).length) found[t] = { term: t, distance: d, refs: refs };
+            });
+            Object.keys(variants).forEach(function (v) {
+              var d = editDistance(typedWord, v, limit), t = stem(String(variants[v]).toLowerCase());
+              var posting = index.invertedIndex[t];
+              if (d > limit || !posting || (found[t] && found[t].distance <= d)) return;
+              var refs = {};
+              x.clause.fields.forEach(function (f) { Object.keys(posting[f] || {}).forEach(function (r) { refs[r] = true; }); });
+              if (Object.keys(refs).length) found[t] = { term: t, distance: d, refs: refs, word: v };
+            });
+          });
+        });
+      });
+    });
+    var options = Object.keys(found).map(function (t) { return found[t]; }).sort(function (a, b) {
+      return a.distance - b.distance || Object.keys(b.refs).length - Object.keys(a.refs).length || (a.term < b.term ? -1 : 1);
+    });
+    return options.filter(function (o) { return o.distance === options[0].distance; }).slice(0, 3);
+  }
+  // The word of the text a suggested index term comes from ("imag" -> "image"), read from the
+  // display data of one dataset holding it (one chunk, usually cached); the term itself when
+  // no word there makes it, with a wildcard if the stemmer would change it again.
+  function surface(term, refs, terms) {
+    var ref = Math.min.apply(null, Object.keys(refs).map(Number));
+    return docs([ref]).then(function (items) {
+      var d = items[0], found = null;
+      [d.title, d.types.join(" "), d.text || d.snippet].join(" ").split(/[\s\-]+/).some(function (w) {
+        var word = trimWord(w.toLowerCase(), terms).replace(/\*/g, "");
+        if (word && stem(variant(word, terms)) === term) found = word;
+        return !!found;
+      });
+      return found || (stem(term) === term ? term : term + "*");
+    }, function () { return term; });
+  }
+  // For each typed word that found nothing, up to three corrected searches.
+  function misses(kinds, a, m) {
+    var found = {}, PROHIBITED = lunr.Query.presence.PROHIBITED;
+    a.specs.forEach(function (s, id) {
+      kinds.forEach(function (k) {
+        k.wanted.forEach(function (x) {
+          if (x.id === id) x.shards.forEach(function (n) { if (expansions(k.indexes[n], x.clause, {})) found[s.word] = true; });
+        });
+      });
+    });
+    var jobs = [];
+    a.specs.forEach(function (s, id) {
+      if (found[s.word] || s.stop || s.part < 0 || s.clause.presence === PROHIBITED || /^\d+$/.test(s.clause.term)) return;
+      var typed = a.words[s.word].term.split("-").filter(function (p) { return trimWord(p, m.terms); })[s.part] || "";
+      var options = nearest(kinds, id, trimWord(typed.toLowerCase(), m.terms), m.terms);
+      if (!options.length) return;
+      jobs.push(Promise.all(options.map(function (o) {
+        return o.word ? o.word : surface(o.term, o.refs, m.terms);
+      })).then(function (ws) {
+        var seen = {};
+        return { typed: typed, options: ws.filter(function (w) { if (seen[w]) return false; seen[w] = true; return true; })
+          .map(function (w) { return { word: w, query: corrected(a.words, s.word, s.part, w, m.terms) }; }) };
+      }));
+    });
+    return Promise.all(jobs);
+  }
+
   // ---- queries ------------------------------------------------------------------------
   function preprocess(q) {
     // Ontology ids are indexed by their number: NCBITaxon:9606 -> 9606, FBbi:00000246 -> 00000246.
-    return q.replace(/\bNCBITaxon[:_](\d+)/gi, "$1").replace(/\bFBbi[:_](\d+)/gi, "$1");
+    // A pasted DOI or ORCID link is searched by its identifier, which the index holds.
+    return q.replace(/\bNCBITaxon[:_](\d+)/gi, "$1").replace(/\bFBbi[:_](\d+)/gi, "$1")
+      .replace(/\bhttps?:\/\/(?:dx\.)?doi\.org\//gi, "").replace(/\bhttps?:\/\/orcid\.org\//gi, "");
   }
-  function parse(q, fields) {
-    var query = new lunr.Query(fields);
-    try {
-      new lunr.QueryParser(q, query).parse();
-    } catch (e) {
-      query = new lunr.Query(fields);
-      new lunr.QueryParser(q.replace(/[:~^+\-*]/g, " "), query).parse();
-    }
-    return query.clauses;
-  }
+  function stem(word) { return lunr.stemmer(new lunr.Token(word)).toString(); }
   // Index terms are cut to maxTerm code points (never splitting a surrogate pair); so are query terms.
   function cut(term, max) {
     var points = Array.from(term);
@@ -95,7 +320,7 @@
   function prepared(clause, fields, max) {
     var copy = Object.assign({}, clause, { fields: fields });
     if (clause.usePipeline) {
-      copy.term = cut(lunr.stemmer(new lunr.Token(clause.term)).toString(), max);
+      copy.term = cut(stem(clause.term), max);
       copy.usePipeline = false;
     } else if (Array.from(clause.term.split("*")[0]).length >= max) {
       copy.term = cut(clause.term.split("*")[0], max);
@@ -197,7 +422,11 @@
         slot.k.indexes[slot.n].forEach(function (index) {
           index.query(function (q) { slot.clauses.forEach(function (c) { q.clauses.push(c); }); }).forEach(function (r) {
             state.scores[r.ref] = (state.scores[r.ref] || 0) + r.score * scale;
-            Object.keys(r.matchData.metadata).forEach(function (t) { state.matched[t] = true; });
+            var fields = state.fields[r.ref] = state.fields[r.ref] || {};
+            Object.keys(r.matchData.metadata).forEach(function (t) {
+              state.matched[t] = true;
+              Object.keys(r.matchData.metadata[t]).forEach(function (f) { fields[f] = true; });
+            });
           });
         });
       });
@@ -214,16 +443,18 @@
       });
     });
   }
+  // A query's results: refs best first, the index terms matched, per result the fields that
+  // matched, the unknown field names typed and, with the full text, "did you mean" corrections.
   function search(q, withText) {
     q = preprocess(q || "").trim();
     return Promise.all([ensureLunr(), manifest()]).then(function (both) {
       var m = both[1];
-      if (!q) return { refs: null, matched: {} };
-      var clauses = parse(q, m.fields.concat(["description"]));
+      if (!q) return { refs: null, matched: {}, fields: {}, unknown: [], suggestions: [] };
+      var a = analyse(q, m), clauses = a.clauses;
       var jobs = [plan("t", m.fields, m.short, clauses, m.maxTerm)];
       if (withText) jobs.push(plan("x", ["description"], m.text, clauses, m.maxTerm));
       return Promise.all(jobs).then(function (kinds) {
-        var state = { scores: {}, matched: {}, hits: {} }, presence = lunr.Query.presence;
+        var state = { scores: {}, matched: {}, hits: {}, fields: {} }, presence = lunr.Query.presence;
         score(kinds, clauses, state);
         var negated = clauses.length > 0 && clauses.every(function (c) { return c.presence === presence.PROHIBITED; });
         // Only prohibited words: every dataset without them, as lunr answers such a query.
@@ -236,7 +467,10 @@
           });
         });
         refs.sort(function (a, b) { return (state.scores[b] || 0) - (state.scores[a] || 0) || a - b; });
-        return { refs: refs.map(Number), matched: state.matched };
+        return (withText ? misses(kinds, a, m) : Promise.resolve([])).then(function (suggestions) {
+          return { refs: refs.map(Number), matched: state.matched, fields: state.fields, unknown: a.unknown,
+                   suggestions: suggestions };
+        });
       });
     });
   }
@@ -252,8 +486,27 @@
         return refs.map(function (r) {
           var row = byChunk[Math.floor(r / m.chunk)][r % m.chunk];
           return { ref: r, title: row[0], url: row[1], badges: row[2], types: row[3], snippet: row[4], thumb: row[5],
-                   score: row[6], verdicts: (row[7] || []).map(function (i) { return m.verdicts[i]; }) };
+                   score: row[6], verdicts: (row[7] || []).map(function (i) { return m.verdicts[i]; }),
+                   text: typeof row[8] === "string" ? row[8] : null };
         });
+      });
+    });
+  }
+
+  // The whole descriptions of these results, when the bundle ships them (manifest `texts`: one file
+  // per display chunk, a string per document), else null: fetched after the results are drawn.
+  function texts(refs) {
+    return manifest().then(function (m) {
+      if (!m.texts || !refs.length) return null;
+      var wanted = {};
+      refs.forEach(function (r) { wanted[Math.floor(r / m.chunk)] = true; });
+      return Promise.all(Object.keys(wanted).map(function (n) {
+        if (!cache.texts[n]) cache.texts[n] = fetchJSON(m.texts[n]);
+        return cache.texts[n].then(function (list) { return [Number(n), list]; });
+      })).then(function (loaded) {
+        var byChunk = {};
+        loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
+        return refs.map(function (r) { return byChunk[Math.floor(r / m.chunk)][r % m.chunk]; });
       });
     });
   }
@@ -267,26 +520,62 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
-  // The snippet: about 240 characters around the first matched word, matched words in <mark>.
-  function markedText(text, matched) {
+  // The index terms a word of text makes, as the query side makes them (so "Nuclei," marks for
+  // a nucleus query when the catalogue lists the variant, and "et" of "et al." never does).
+  function wordTerms(word, terms) {
+    var plain = trimWord(word, terms).replace(/\*/g, "");
+    if (!plain) return [];
+    return termsOf(plain, terms, false).filter(function (t) { return !isStop(t.term, terms); })
+      .map(function (t) { return stem(t.term); });
+  }
+  var SNIPPET = 240, LEAD = 60;
+  // The snippet: the passage of about SNIPPET characters with the most distinct matched terms
+  // (then the most matches, then the earliest), cut between words, matched words in <mark>.
+  // `more` says the text itself was cut (the bundle's short snippet), so it ends with "…".
+  function markedText(text, matched, terms, more) {
     var p = el("p", { "class": "snippet" });
-    var parts = text.split(/(\s+)/).map(function (part) {
-      var word = part.toLowerCase().replace(/^\W+|\W+$/g, "");
-      var stem = word ? lunr.stemmer(new lunr.Token(word)).toString() : "";
-      return { text: part, hit: !!(stem && matched[stem]) };
+    var parts = text.split(/(\s+)/).filter(function (x) { return x !== ""; }).map(function (part) {
+      var space = /^\s+$/.test(part), hit = null;
+      if (!space) wordTerms(part, terms).some(function (t) { if (matched[t]) hit = t; return !!hit; });
+      return { text: part, space: space, hit: hit };
     });
-    var first = parts.findIndex(function (x) { return x.hit; }), start = 0, chars = 0;
-    if (first > 0) {
-      for (start = first; start > 0 && chars < 60; start--) chars += parts[start - 1].text.length;
+    function span(start) {
+      var end = start, chars = 0, keys = {}, count = 0;
+      while (end < parts.length && (chars + parts[end].text.length <= SNIPPET || end === start)) {
+        chars += parts[end].text.length;
+        if (parts[end].hit) { keys[parts[end].hit] = true; count += 1; }
+        end += 1;
+      }
+      return { start: start, end: end, score: Object.keys(keys).length * 1000 + count };
     }
-    if (start > 0) p.appendChild(document.createTextNode("\u2026"));
-    chars = 0;
-    for (var i = start; i < parts.length && chars < 240; i++) {
-      chars += parts[i].text.length;
-      p.appendChild(parts[i].hit ? el("mark", { text: parts[i].text }) : document.createTextNode(parts[i].text));
+    var best = span(0);
+    parts.forEach(function (part, h) {
+      if (!part.hit) return;
+      var start = h, chars = 0;
+      while (start > 0 && chars + parts[start - 1].text.length <= LEAD) { start -= 1; chars += parts[start].text.length; }
+      while (start < h && parts[start].space) start += 1;
+      var w = span(start);
+      if (w.score > best.score) best = w;
+    });
+    var end = best.end;
+    while (end > best.start && parts[end - 1].space) end -= 1;
+    if (best.start > 0) p.appendChild(document.createTextNode("\u2026"));
+    for (var i = best.start; i < end; i++) {
+      if (!parts[i].hit) { p.appendChild(document.createTextNode(parts[i].text)); continue; }
+      // Only the word is marked: punctuation around it ("ependyma,") stays outside the <mark>.
+      var edges = /^([^\w\u00C0-\uFFFF]*)(.*?)([^\w\u00C0-\uFFFF]*)$/.exec(parts[i].text);
+      if (edges[1]) p.appendChild(document.createTextNode(edges[1]));
+      p.appendChild(el("mark", { text: edges[2] || parts[i].text }));
+      if (edges[3]) p.appendChild(document.createTextNode(edges[3]));
     }
-    if (i < parts.length) p.appendChild(document.createTextNode("\u2026"));
+    if (end < parts.length || more) p.appendChild(document.createTextNode("\u2026"));
     return p;
+  }
+  // The bundle's short snippet is the description's start cut at a fixed length: its last word
+  // may be cut too, so it is left out. Returns [text, whether it was cut].
+  function shortSnippet(snippet) {
+    if (snippet.length < 350 || /[.!?)]$/.test(snippet)) return [snippet, false];
+    return [snippet.replace(/\s*\S*$/, ""), true];
   }
   function plural(n) { return n + (n === 1 ? " dataset" : " datasets"); }
   // What the licences allow, as the dataset page says it: one line when the annotations' verdict
@@ -313,14 +602,17 @@
     });
     return state;
   }
-  function writeState(state, push) {
+  function stateUrl(state) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     if (state.sort) params.set("sort", state.sort);
     Object.keys(state.filters).sort().forEach(function (k) {
       state.filters[k].forEach(function (v) { params.append(k, v); });
     });
-    var url = location.pathname + (params.toString() ? "?" + params.toString() : "");
+    return location.pathname + (params.toString() ? "?" + params.toString() : "");
+  }
+  function writeState(state, push) {
+    var url = stateUrl(state);
     if (url === location.pathname + location.search) return;
     if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
   }
@@ -333,7 +625,58 @@
     var more = document.getElementById("search-more");
     var facetBox = document.getElementById("search-facets");
     var state = readState();
-    var shown = PAGE, run = 0, timer = null, current = { refs: [], matched: {} };
+    var notes = document.getElementById("search-notes");
+    var shown = PAGE, run = 0, timer = null, current = { refs: [], matched: {}, fields: {}, terms: null, order: [] };
+    // Unknown fields named, with the fields there are; words that found nothing, with corrections.
+    function renderNotes(found) {
+      if (!notes) return;
+      notes.textContent = "";
+      if (found.unknown.length) {
+        var names = found.unknown.map(function (n) { return "\u201c" + n + ":\u201d"; }).join(", ");
+        notes.appendChild(el("p", { "class": "search-note search-unknown-field" }, [
+          document.createTextNode((found.unknown.length === 1 ? "There is no field " + names + ": its words were"
+                                   : "There are no fields " + names + ": their words were") +
+                                  " searched in every field. The fields are ")]
+          .concat(current.order.map(function (f, i) {
+            return [document.createTextNode(i ? ", " : ""), el("code", { text: f + ":" })];
+          }).reduce(function (a, b) { return a.concat(b); }, []), [document.createTextNode(".")])));
+      }
+      (found.suggestions || []).forEach(function (s) {
+        if (!s.options.length) return;
+        var p = el("p", { "class": "search-note search-suggestion" },
+                   [document.createTextNode("Nothing matches \u201c" + s.typed + "\u201d. Did you mean ")]);
+        s.options.forEach(function (o, i) {
+          if (i) p.appendChild(document.createTextNode(i === s.options.length - 1 ? " or " : ", "));
+          p.appendChild(el("a", { href: stateUrl(Object.assign({}, state, { q: o.query })), "class": "search-correction",
+                                  title: "Search for " + o.query, text: o.word }));
+        });
+        p.appendChild(document.createTextNode("?"));
+        notes.appendChild(p);
+      });
+    }
+    // The fields under the search box, as this index has them, each with its aliases.
+    var fieldBox = document.getElementById("search-fields");
+    if (fieldBox) {
+      manifest().then(function (m) {
+        var aliases = aliasesOf(m), nodes = [document.createTextNode("Fields: ")];
+        allFields(m).forEach(function (f, i) {
+          if (i) nodes.push(document.createTextNode(", "));
+          nodes.push(el("code", { text: f + ":" }));
+          var shownAliases = (aliases[f] || []).filter(function (a) { return SHOWN_ALIASES.indexOf(a) !== -1; });
+          if (shownAliases.length) {
+            nodes.push(document.createTextNode(" (or "));
+            shownAliases.forEach(function (a, j) {
+              if (j) nodes.push(document.createTextNode(", "));
+              nodes.push(el("code", { text: a + ":" }));
+            });
+            nodes.push(document.createTextNode(")"));
+          }
+        });
+        nodes.push(document.createTextNode("."));
+        fieldBox.textContent = "";
+        nodes.forEach(function (n) { fieldBox.appendChild(n); });
+      }).catch(function () { /* the list the page was built with stays */ });
+    }
 
     function filtered(allRefs, facets, skip) {
       return allRefs.filter(function (ref) {
@@ -397,9 +740,31 @@
               .concat([el("span", { "class": "badges" }, badges),
                        el("span", { "class": "result-score", title: "MIFA completeness: share of required and recommended fields filled",
                                     text: "MIFA " + d.score + "%" })]))
-          ].concat(verdictLines(d.verdicts || []), [markedText(d.snippet, current.matched)]))
+          ].concat(verdictLines(d.verdicts || []), [matchedIn(d.ref), snippetOf(d)]))
         ]));
       });
+      var mine = run;
+      texts(items.map(function (d) { return d.ref; })).then(function (full) {
+        if (!full || mine !== run) return;
+        var shownNow = list.querySelectorAll("li.result p.snippet");
+        full.forEach(function (text, i) {
+          if (typeof text === "string" && shownNow[i]) shownNow[i].replaceWith(snippetOf({ text: text }));
+        });
+      }).catch(function () { /* the short snippets stay */ });
+    }
+    // A result's snippet: from its whole description when the bundle ships it, else the short one.
+    function snippetOf(d) {
+      if (typeof d.text === "string") return markedText(d.text, current.matched, current.terms, false);
+      var short = shortSnippet(d.snippet || "");
+      return markedText(short[0], current.matched, current.terms, short[1]);
+    }
+    // "Matched in: title, organism": the fields of a result that hold the query's words.
+    function matchedIn(ref) {
+      var has = current.fields[ref] || {};
+      var names = current.order.filter(function (f) { return has[f]; }).map(function (f) { return FIELD_LABELS[f] || f; });
+      if (!names.length) return null;
+      return el("p", { "class": "result-matched" }, [el("span", { "class": "result-matched-label", text: "Matched in:" }),
+                                                      document.createTextNode(" " + names.join(", "))]);
     }
     function sorted(refs) {
       var how = state.sort || "relevance";
@@ -417,11 +782,14 @@
       var needFacets = !state.q || Object.keys(state.filters).length > 0;
       var facetsReady = facetData();
       var all = [], facets = null;
-      return Promise.all([search(state.q, withText), needFacets ? facetsReady : null]).then(function (res) {
+      var found = null;
+      return Promise.all([search(state.q, withText), needFacets ? facetsReady : null, manifest()]).then(function (res) {
         if (mine !== run) return null;
         facets = res[1];
-        all = res[0].refs || (facets ? facets[0].docs.map(function (_, i) { return i; }) : []);
-        current = { refs: facets ? filtered(all, facets, null) : all, matched: res[0].matched };
+        found = res[0];
+        all = found.refs || (facets ? facets[0].docs.map(function (_, i) { return i; }) : []);
+        current = { refs: facets ? filtered(all, facets, null) : all, matched: found.matched, fields: found.fields,
+                    terms: res[2].terms || null, order: allFields(res[2]) };
         return sorted(current.refs);
       }).then(function (refs) {
         if (mine !== run || refs === null) return;
@@ -429,6 +797,7 @@
         if (facets) renderFacets(facets, all);
         else facetsReady.then(function (f) { if (mine === run) renderFacets(f, all); });
         status.textContent = plural(current.refs.length) + (state.q ? " for \u201c" + state.q + "\u201d" : "");
+        renderNotes(found);
         return docs(current.refs.slice(0, shown)).then(function (items) {
           if (mine !== run) return;
           renderResults(items);
