@@ -242,7 +242,9 @@ def _credit_rules(versions: list[LoadedManifest]) -> Iterable[Problem]:
         credited = credited_keys(item.manifest)
         dropped: dict[str, str] = {}
         for mention in mentions(prev.manifest):
-            if mention.key in credited or name_key(mention.first_name, mention.last_name) in credited:
+            # By ORCID or by name, so adding, removing or correcting an iD keeps the credit;
+            # names keep the letters of every script (people.name_key): 李四 does not stand for 王小明.
+            if mention.key in credited or mention.name_key in credited:
                 continue
             dropped.setdefault(mention.key, mention.full_name)
         if dropped:

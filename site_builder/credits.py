@@ -8,11 +8,12 @@ under two spellings). E-mail addresses never enter this structure.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from .catalogue import Dataset
 from .names import person_page
-from .people import Mention, mentions
+from .people import Mention, mentions, person_key
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Credit:
     annotation_set: int | None
     """Index of the annotation set when credited as its annotator."""
     annotation_overview: str | None
+    by_name_only: bool = False
+    """Credited without an ORCID iD, and joined to this person by name (see collect_people)."""
 
 
 @dataclass
@@ -38,6 +41,11 @@ class Person:
     name: str
     orcid: str | None
     credits: list[Credit] = field(default_factory=list)
+    other_orcids: tuple[str, ...] = ()
+    """For a name-keyed person: the ORCID iDs this same name is credited with elsewhere in the
+    catalogue (two or more, so which one is meant cannot be told)."""
+    joined_names: tuple[str, ...] = ()
+    """Name keys of the name-only credits joined to this ORCID holder."""
 
     @property
     def slug(self) -> str:
@@ -47,6 +55,17 @@ class Person:
     @property
     def name_keyed(self) -> bool:
         return self.orcid is None
+
+    @property
+    def orcid_added(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(dataset id, title, versions) where this person is credited by name only, before or
+        beside the credits that give their ORCID iD."""
+        groups: dict[str, list[Credit]] = defaultdict(list)
+        for credit in self.credits:
+            if credit.by_name_only:
+                groups[credit.dataset_id].append(credit)
+        return [(dataset_id, credits[-1].dataset_title, tuple(dict.fromkeys(c.version for c in credits)))
+                for dataset_id, credits in sorted(groups.items())]
 
     @property
     def datasets(self) -> list[str]:
@@ -104,8 +123,14 @@ def _display_name(names: Counter[str]) -> str:
 
 
 def collect_people(datasets: list[Dataset]) -> list[Person]:
-    """Every credited person, most-credited annotators first, then by name."""
+    """Every credited person, most-credited annotators first, then by name.
+
+    A credit without an ORCID iD joins the person with that iD when their name (folded, see
+    people.name_key) is credited with exactly one ORCID iD in the catalogue: adding an iD in a
+    new version does not split a person's credit. A name credited with several iDs cannot be
+    placed, so its name-only credits keep a page of their own that lists the iDs."""
     by_key: dict[str, list[tuple[Mention, Credit]]] = defaultdict(list)
+    orcids_by_name: dict[str, set[str]] = defaultdict(set)
     for dataset in datasets:
         for manifest in dataset.manifests:
             for mention in mentions(manifest):
@@ -116,12 +141,37 @@ def collect_people(datasets: list[Dataset]) -> list[Person]:
                                 mention.kind, mention.roles,
                                 set_index if isinstance(set_index, int) else None, overview)
                 by_key[mention.key].append((mention, credit))
+                if mention.orcid:
+                    orcids_by_name[mention.name_key].add(mention.key)
+    joined: dict[str, list[str]] = defaultdict(list)
+    for key in [k for k in by_key if not k.startswith("orcid:")]:
+        owners = orcids_by_name.get(key, set())
+        if len(owners) == 1:
+            owner = next(iter(owners))
+            joined[owner].append(key)
+            by_key[owner].extend(
+                (mention, replace(credit, by_name_only=True)) for mention, credit in by_key.pop(key))
     people = []
     for key, entries in by_key.items():
-        names = Counter(m.full_name for m, _ in entries)
+        names = Counter(m.full_name for m, _ in entries if m.orcid or key.startswith("name:"))
         orcid = next((m.orcid for m, _ in entries if m.orcid), None)
         credits = sorted({c for _, c in entries},
                          key=lambda c: (c.dataset_id, c.version, c.kind, c.annotation_set or -1))
-        people.append(Person(key, _display_name(names), orcid, credits))
+        others = tuple(sorted(k.removeprefix("orcid:") for k in orcids_by_name.get(key, ())))
+        others = others if key.startswith("name:") else ()
+        people.append(Person(key, _display_name(names), orcid, credits, others, tuple(joined[key])))
     return sorted(people, key=lambda p: (-len(p.annotated_datasets), -len(p.datasets),
                                          p.name.lower(), p.key))
+
+
+def person_links(people: list[Person]) -> Callable[[str, str, str | None], str]:
+    """person_url(first, last, orcid) for pages: where a credit so written is listed, which is
+    the ORCID holder's page when collect_people joined a name-only credit to it."""
+    pages = {person.key: f"people/{person.slug}/" for person in people}
+    joined = {name: pages[p.key] for p in people for name in p.joined_names}
+
+    def person_url(first: str, last: str, orcid: str | None) -> str:
+        key = person_key(first, last, orcid)
+        return pages.get(key) or joined.get(key) or f"people/{person_page(key)}/"
+
+    return person_url

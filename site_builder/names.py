@@ -113,7 +113,17 @@ def bounded_name(name: str, limit: int = PERSON_PAGE_MAX) -> str:
 
 
 def person_page(key: str) -> str:
-    """The folder of a person's page under people/: the ORCID, or 'name-' and their folded name."""
+    """The folder of a person's page under people/: the ORCID, or 'name-' and their folded name.
+
+    A name in another script (王小明, Иван Петров) keeps what it has in ASCII and gets a short
+    digest of the whole key: folder names stay ASCII, so no file system or server changes them
+    (macOS stores names in its own Unicode form), and two names never share a page."""
     if key.startswith("orcid:"):
         return key.removeprefix("orcid:")
-    return bounded_name("name-" + key.removeprefix("name:"))
+    name = key.removeprefix("name:")
+    if name.isascii():
+        return bounded_name("name-" + name)
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    plain = "-".join(word for word in name.split("-") if word.isascii())
+    plain = plain[:PERSON_PAGE_MAX - len("name--") - len(digest)].strip("-")
+    return f"name-{plain}-{digest}" if plain else f"name-{digest}"

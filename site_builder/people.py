@@ -17,16 +17,46 @@ from .model import Manifest
 from .problems import Path_
 from .vocabularies import is_annotator_role
 
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+"""Arabic vowel signs, Quranic marks and the tatweel: optional in writing a name, so a name
+written with them and without them is one name."""
+
+
+def _fold(text: str) -> str:
+    """NFKC (NFC, and full-width or ligature letters as plain ones), case folded, accents
+    dropped from Latin letters only.
+
+    Marks on other scripts are letters of their own (Cyrillic Й is not И, Japanese が is not
+    か), so they stay; Arabic vowel signs are optional and go."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text
+    out: list[str] = []
+    latin = False
+    for ch in unicodedata.normalize("NFD", _ARABIC_MARKS.sub("", text)):
+        if unicodedata.combining(ch):
+            if not latin:  # é -> e, İ -> i: the spelling without accents is the same name
+                out.append(ch)
+            continue
+        latin = ch.isascii() and ch.isalpha()
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _words(text: str) -> list[str]:
+    """Runs of letters, marks and digits of any script (a mark belongs to its letter)."""
+    return "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text).split()
+
 
 @lru_cache(maxsize=65536)  # the same people are credited across many datasets and versions
 def name_key(first: str, last: str) -> str:
-    """'Inge M.', 'Ambros' -> 'name:inge-m-ambros' (accents and punctuation folded)."""
-    text = f"{first} {last}"
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower()
-    return "name:" + re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    """'Inge M.', 'Ambros' -> 'name:inge-m-ambros'; '小明', '王' -> 'name:小明-王'.
+
+    Letters and digits of every script are kept (so 王小明 and Иван Петров stay two people),
+    Unicode forms (NFC/NFD) and letter case do not matter, and Latin accents and punctuation
+    are folded."""
+    text = _fold(f"{first} {last}")
+    return "name:" + "-".join(_words(text))
 
 
 @dataclass(frozen=True)
@@ -45,7 +75,12 @@ class Mention:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        """The name as written, in NFC so that NFC and NFD spellings display as one."""
+        return unicodedata.normalize("NFC", f"{self.first_name} {self.last_name}")
+
+    @property
+    def name_key(self) -> str:
+        return name_key(self.first_name, self.last_name)
 
     @property
     def is_annotator(self) -> bool:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..catalogue import Catalogue
 from ..completeness import completeness, most_often_missing
-from ..credits import Person, collect_people
+from ..credits import Person, collect_people, person_links
 from ..derived import DerivedCache
 from ..diff import VersionDiff, diff_manifests
 from ..licences import licence_info
@@ -38,7 +38,7 @@ from ..outputs import (
     sitemap,
 )
 from ..outputs.common import stable_json
-from ..people import person_key
+from ..people import mentions, person_key
 from ..search.documents import SearchDocument, search_document
 from ..search.related import related_datasets
 from ..settings import Settings
@@ -259,6 +259,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
     for entry in entries:
         entry.git_dates = (dates or {}).get(entry.id)
     people = collect_people(catalogue.datasets)
+    person_url = person_links(people)
     score_of = _remembered_scores(entries, derived)
     documents = []
     for e in entries:
@@ -311,7 +312,8 @@ def plan_pages(catalogue: Catalogue, settings: Settings,
         key = ":".join(["dataset", entry.fingerprint,
                         ",".join(f"{e.id}={e.fingerprint[:12]}" for e in similar),
                         ",".join(t.digest for t in entry.thumbnails), repr(entry.git_dates),
-                        hashlib.sha256(repr(models).encode()).hexdigest()[:12]])
+                        hashlib.sha256(repr(models).encode()).hexdigest()[:12],
+                        _credit_links_digest(entry, person_url)])
         dataset_keys[entry.id] = key
         pages.append(page(f"{entry.url()}index.html", "dataset.html", key, entry=entry,
                           manifest=entry.latest, canonical=True, related=similar, models=models))
@@ -398,11 +400,19 @@ def _models_page(zoo: ZooLinks | None, by_id: dict[str, DatasetEntry], page: Any
     return result
 
 
+def _credit_links_digest(entry: DatasetEntry, person_url: Callable[[str, str, str | None], str]) -> str:
+    """Where the page's credits link to: a name-only credit links to the ORCID holder's page
+    when another dataset gives the iD (credits.collect_people), so the page depends on that."""
+    urls = sorted({person_url(m.first_name, m.last_name, m.orcid)
+                   for manifest in entry.versions for m in mentions(manifest) if not m.orcid})
+    return hashlib.sha256(repr(urls).encode()).hexdigest()[:12]
+
+
 def _people_pages(people: list[Person], page: Any) -> list[Page]:
     pages = [page("people/index.html", "people.html", people=people,
                   annotators=[p for p in people if p.annotated_datasets])]
     for person in people:
-        credits = repr((person.name, person.orcid, person.credits)).encode()
+        credits = repr((person.name, person.orcid, person.credits, person.other_orcids)).encode()
         key = "person:" + hashlib.sha256(credits).hexdigest()
         pages.append(page(f"people/{person.slug}/index.html", "person.html", key, person=person))
     return pages
