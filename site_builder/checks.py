@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .character_checks import character_problems
-from .errors import field_doc
+from .errors import field_doc, misspelled_keys
 from .model import AnnotationSet, Manifest, PixelSize, Study, Version
 from .model.base import (
     RECOMMENDED,
@@ -94,12 +94,24 @@ def _plan(model: type[BaseModel]) -> tuple[_FieldPlan, ...]:
     return tuple(plans)
 
 
+@cache
+def _known_keys(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(k for plan in _plan(model) for k in plan.keys)
+
+
+def _meant(raw: dict[str, Any], model: type[BaseModel]) -> set[str]:
+    """Keys misspelled in `raw` (an error says so, with the did-you-mean): not also "missing"."""
+    known = _known_keys(model)
+    return misspelled_keys(raw, known) if not known.issuperset(raw) else set()
+
+
 def _walk(doc: YamlDocument, model: type[BaseModel], raw: dict[str, Any],
           path: Path_) -> Iterator[Problem]:
+    meant = _meant(raw, model)
     for plan in _plan(model):
         key = next((k for k in plan.keys if k in raw and not is_missing(raw[k])), None)
         if key is None:
-            if plan.recommended:
+            if plan.recommended and meant.isdisjoint(plan.keys):
                 yield warning(doc, (*path, plan.name), f"missing recommended field '{plan.name}'",
                               field_doc((plan.name,), model), at=path)
             continue
@@ -150,7 +162,8 @@ def _link_descriptions_match(doc: YamlDocument, raw: dict[str, Any], path: Path_
 @rule(AnnotationSet)
 def _annotation_set_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -> Iterator[Problem]:
     records = [r for r in _as_list(raw.get("file_metadata")) if isinstance(r, dict)]
-    if is_missing(raw.get("annotation_type")):
+    meant = _meant(raw, AnnotationSet)
+    if is_missing(raw.get("annotation_type")) and "annotation_type" not in meant:
         derived = []
         for record in records:
             for item in _as_list(record.get("annotation_type")):
@@ -162,7 +175,8 @@ def _annotation_set_rules(doc: YamlDocument, raw: dict[str, Any], path: Path_) -
                           "missing; derived from file records: " + ", ".join(derived),
                           "state the set's annotation types: annotation_type: [" +
                           ", ".join(derived) + "]", at=path)
-    if not records and is_missing(raw.get("annotation_source_indicator")):
+    if not records and is_missing(raw.get("annotation_source_indicator")) \
+            and not meant & {"file_metadata", "annotation_source_indicator"}:
         yield warning(doc, (*path, "file_metadata"),
                       "nothing says which source image each annotation belongs to",
                       "add file_metadata records (annotation_id, annotation_type, source_image_id), "

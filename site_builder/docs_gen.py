@@ -35,7 +35,8 @@ _NAMED_TYPES: tuple[tuple[Any, str], ...] = (
     (mt.Pmcid, "PMCID"), (mt.NcbiTaxon, "NCBI Taxonomy id"), (mt.FbbiId, "FBbi id"), (mt.Url, "URL"),
     (mt.UriOrCurie, "URI or CURIE"), (mt.LicenceId, "SPDX licence id"),
     (mt.AnnotationTypeValue, "annotation type"), (mt.VersionLabel, "version label"),
-    (mt.Timestamp, "timestamp (ISO 8601)"), (mt.ModelReference, "model reference"),
+    (mt.Timestamp, "timestamp (ISO 8601)"), (mt.VersionTimestamp, "timestamp (ISO 8601)"),
+    (mt.ModelReference, "model reference"),
     (mt.DatasetPath, "path in the dataset"), (mt.ImageSource, "path or URL of an image"),
 )
 _PLAIN = {str: "text", int: "integer", float: "number", bool: "true / false", datetime: "timestamp"}

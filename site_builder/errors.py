@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from collections.abc import Iterable
+from enum import Enum
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .model import Manifest
-from .model.base import field_keys, nested_model
+from .model.base import field_keys, is_list_annotation, item_annotation, nested_model
 from .problems import Path_, Problem, format_path
 from .yaml_loader import YamlDocument
 
@@ -59,16 +61,47 @@ def field_doc(path: Path_, root: type[BaseModel] = Manifest) -> str:
     return ""
 
 
-def _unknown_key(path: Path_, root: type[BaseModel]) -> tuple[str, str]:
-    key = str(path[-1])
-    parent = model_at(path[:-1], root)
-    valid = sorted(k for n, i in parent.model_fields.items() for k in field_keys(n, i)) if parent \
-        else []
+def meant_key(key: str, valid: Iterable[str]) -> str | None:
+    """The valid key an unknown `key` is most likely a misspelling of (the did-you-mean)."""
+    valid = sorted(valid)
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
     if not close:
         lowered = {v.lower().replace("_", ""): v for v in valid}
         hit = lowered.get(key.lower().replace("_", "").replace("-", "").replace(" ", ""))
         close = [hit] if hit else [v for v in valid if key.lower() in v or v in key.lower()][:1]
+    return close[0] if close else None
+
+
+def misspelled_keys(raw: dict[str, Any], valid: Iterable[str]) -> set[str]:
+    """The valid keys that unknown keys of `raw` stand for: such a key is not also "missing"
+    (the unknown-key error already names it; two problems for one typo mislead)."""
+    valid = set(valid)
+    meant = (meant_key(str(k), valid) for k in raw if k not in valid)
+    return {k for k in meant if k is not None}
+
+
+def _choices(path: Path_, root: type[BaseModel]) -> str:
+    """For a field with a fixed vocabulary (an Enum), the values to choose from."""
+    parent = model_at(path[:-1], root) if path else None
+    info = next((i for n, i in parent.model_fields.items() if path[-1] in field_keys(n, i)), None) \
+        if parent is not None else None
+    if info is None:
+        return ""
+    item = item_annotation(info.annotation)
+    base = get_args(item)[0] if hasattr(item, "__metadata__") else item
+    if not (isinstance(base, type) and issubclass(base, Enum)):
+        return ""
+    values = ", ".join(str(member.value) for member in base)
+    return (" with one or more of: " if is_list_annotation(info.annotation) else " with one of: ") + values
+
+
+def _unknown_key(path: Path_, root: type[BaseModel]) -> tuple[str, str]:
+    key = str(path[-1])
+    parent = model_at(path[:-1], root)
+    valid = sorted(k for n, i in parent.model_fields.items() for k in field_keys(n, i)) if parent \
+        else []
+    meant = meant_key(key, valid)
+    close = [meant] if meant else []
     message = f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
     if not path[:-1] and root is Manifest:
         owners = [m for m in ("study", "images", "version")
@@ -112,12 +145,11 @@ def error_to_problem(doc: YamlDocument, error: ErrorDetails,
         return doc.problem(path, message, hint)
     if kind == "missing":
         doc_text = field_doc(path, root)
+        advice = _choices(path, root) + (f" ({doc_text})" if doc_text else "")
         if path in doc.key_marks:  # the key is there, with nothing after it
-            return doc.problem(path, "required field is empty",
-                               f"fill in `{path[-1]}:`" + (f" ({doc_text})" if doc_text else ""),
+            return doc.problem(path, "required field is empty", f"fill in `{path[-1]}:`{advice}",
                                key=True)
-        return doc.problem(path[:-1], "required field is missing",
-                           f"add `{path[-1]}:`" + (f" ({doc_text})" if doc_text else ""),
+        return doc.problem(path[:-1], "required field is missing", f"add `{path[-1]}:`{advice}",
                            shown_path=format_path(path), key=True)
     if kind == "extra_forbidden":
         message, hint = _unknown_key(path, root)
@@ -164,5 +196,20 @@ def error_to_problem(doc: YamlDocument, error: ErrorDetails,
 
 def validation_problems(doc: YamlDocument, exc: ValidationError,
                         root: type[BaseModel] = Manifest) -> list[Problem]:
-    """All errors of one failed validation of `root`, located in the document."""
-    return [error_to_problem(doc, e, root) for e in exc.errors(include_url=False)]
+    """All errors of one failed validation of `root`, located in the document.
+
+    A required key that is missing because it was misspelled is reported once, as the unknown
+    key with its did-you-mean, not also as missing."""
+    errors = exc.errors(include_url=False)
+    typos: set[Path_] = set()
+    for error in errors:
+        path = _location(error["loc"])
+        if error["type"] == "extra_forbidden" and path:
+            parent = model_at(path[:-1], root)
+            valid = [k for n, i in parent.model_fields.items() for k in field_keys(n, i)] if parent \
+                else []
+            meant = meant_key(str(path[-1]), valid)
+            if meant is not None:
+                typos.add((*path[:-1], meant))
+    return [error_to_problem(doc, e, root) for e in errors
+            if not (e["type"] == "missing" and _location(e["loc"]) in typos)]

@@ -82,7 +82,11 @@ class Report:
         return iter(self.sorted())
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.file, p.line, p.column, p.path, p.message))
+        """Per file, errors first (what blocks publication), then warnings; each in file order.
+
+        Every output format (human, JSON, GitHub, Markdown) prints this order."""
+        return sorted(self.problems, key=lambda p: (p.file, p.severity is not Severity.ERROR,
+                                                    p.line, p.column, p.path, p.message))
 
     @property
     def errors(self) -> list[Problem]:

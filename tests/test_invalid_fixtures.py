@@ -23,6 +23,9 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "annotation-type-unknown.yaml": [
         (11, 22, 'annotations[0].annotation_type[0]', "'segmentaton' is not an annotation type; did you mean 'segmentation_mask' or 'graphs'?"),
     ],
+    "annotation-type-empty.yaml": [
+        (11, 5, 'annotations[0].annotation_type', 'required field is empty'),
+    ],
     "author-not-a-mapping.yaml": [
         (6, 7, 'study.authors[0]', "expected a mapping of keys to values, got the text 'Ada Lovelace'"),
     ],
@@ -68,6 +71,9 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "pixel-size-without-unit.yaml": [
         (19, 19, 'images.image_data[0].pixel_size.unit', 'pixel sizes are given without a unit'),
     ],
+    "required-key-typo.yaml": [  # one error for the typo: not also "annotation_type is missing"
+        (11, 5, 'annotations[0].anotation_type', "unknown key 'anotation_type'; did you mean 'annotation_type'?"),
+    ],
     "ror-bad-checksum.yaml": [
         (10, 19, 'study.authors[0].organisation[0].ror_id', "'02catss53' fails the ROR checksum (last two digits should be 52)"),
     ],
@@ -86,6 +92,9 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     ],
     "text-given-as-list.yaml": [
         (2, 10, 'study.title', 'expected text, got a list'),
+    ],
+    "timestamp-date-only.yaml": [
+        (15, 14, 'version.timestamp', "the timestamp '2024-05-01' has a date but no time or UTC offset"),
     ],
     "timestamp-invalid.yaml": [
         (15, 14, 'version.timestamp', "the text 'last tuesday' is not a date and time"),

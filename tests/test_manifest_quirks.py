@@ -186,6 +186,6 @@ def test_all_errors_of_a_file_are_reported_at_once() -> None:
     text = with_lines("orcid_id: 0000-0002-1825-0097", "orcid_id: 0000-0002-1825-0098", text)
     text = with_lines('  version: "1.0"', "  versoin: '1.0'", text)
     loaded = validate_text(text)
+    # The misspelled key is one error (with its did-you-mean), not also "version is missing".
     assert [(p.line, p.path) for p in loaded.problems if p.severity == "error"] == [
-        (4, "study.license"), (8, "study.authors[0].orcid_id"), (14, "version.version"),
-        (15, "version.versoin")]
+        (4, "study.license"), (8, "study.authors[0].orcid_id"), (15, "version.versoin")]

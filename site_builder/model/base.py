@@ -8,7 +8,7 @@ those quirks before validation, so the fields themselves stay strict.
 from __future__ import annotations
 
 import types
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from functools import cache
 from typing import Any, Union, get_args, get_origin
 
@@ -160,10 +160,9 @@ class MifaModel(BaseModel):
                 continue
             if key in list_keys and not isinstance(value, list):
                 value = [value]
-            if key in datetime_keys:
-                if isinstance(value, date) and not isinstance(value, datetime):
-                    value = datetime.combine(value, time(0, 0), tzinfo=UTC)
-            elif isinstance(value, date | datetime):
+            # A date given for a datetime field stays a date: its type decides (a version's
+            # timestamp refuses a day alone; other times read it as midnight UTC).
+            if key not in datetime_keys and isinstance(value, date | datetime):
                 value = value.isoformat()
             tidied[key] = value
         return tidied

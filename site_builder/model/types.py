@@ -134,11 +134,33 @@ def _as_utc(value: Any) -> datetime | None:
     return _assume_utc(value) if isinstance(value, datetime) else None
 
 
+_DATE_ONLY = re.compile(r"\s*(\d{4}-\d\d-\d\d)\s*")
+
+
+def _date_only(value: Any) -> str | None:
+    """The date of a timestamp written without its time (YAML reads 2024-05-01 as a date)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    match = _DATE_ONLY.fullmatch(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+def _version_timestamp(value: Any) -> Any:
+    """A version is dated to the moment, so a day alone is refused, not read as midnight UTC."""
+    day = _date_only(value)
+    if day is not None:
+        raise mifa_error(f"the timestamp {quoted(day)} has a date but no time or UTC offset",
+                         f"write the date, the time and the UTC offset, e.g. {day}T10:00:00+00:00")
+    return value
+
+
 def _timestamp_warnings(value: Any) -> list[Advice]:
+    if _date_only(value) is not None:  # a version's is an error (_version_timestamp)
+        return []
     advice = []
     naive = (isinstance(value, datetime) and value.tzinfo is None) or (
         isinstance(value, str)
-        and re.fullmatch(r"\s*\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?\s*", value) is not None
+        and re.fullmatch(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*", value) is not None
     )
     if naive:
         advice.append((f"the time {quoted(value)} has no UTC offset; it is read as UTC",
@@ -208,6 +230,10 @@ AnnotationTypeValue = Annotated[
 ]
 VersionLabel = Annotated[str, BeforeValidator(_version_label), Warns(_version_warnings)]
 Timestamp = Annotated[datetime, AfterValidator(_assume_utc), Warns(_timestamp_warnings)]
+VersionTimestamp = Annotated[
+    datetime, BeforeValidator(_version_timestamp), AfterValidator(_assume_utc), Warns(_timestamp_warnings)
+]
+"""A version's timestamp: date, time and UTC offset (a day alone is an error, not midnight)."""
 ModelReference = Annotated[str, BeforeValidator(_model_reference)]
 DatasetPath = Annotated[str, BeforeValidator(_relative_path)]
 ImageSource = Annotated[str, BeforeValidator(_image_source)]

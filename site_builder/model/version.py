@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from .base import MifaModel, recommended
-from .types import LicenceId, Orcid, Timestamp, UriOrCurie, VersionLabel, mifa_error
+from .types import LicenceId, Orcid, UriOrCurie, VersionLabel, VersionTimestamp, mifa_error
 
 
 class Credit(MifaModel):
@@ -45,7 +45,7 @@ class Version(MifaModel):
 
     version: VersionLabel
     """Version label, e.g. "1.1"; the manifest's file name is this label plus .yaml."""
-    timestamp: Timestamp
+    timestamp: VersionTimestamp
     """When this version was made, ISO 8601 with a UTC offset, e.g. 2023-03-07T14:37:00+00:00."""
     changes: str | None = None
     """What changed since the previous version (required when previous_version is set)."""
