@@ -11,8 +11,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,8 @@ from site_builder.zoo.snapshot import (
     write_snapshot,
 )
 from site_builder.zoo.sync import SyncError, sync
+
+from .local_servers import serve_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "tests" / "fixtures" / "zoo-sources"
@@ -129,16 +129,8 @@ def test_sync_is_deterministic_and_matches_bundled(tmp_path: Path) -> None:
 
 @pytest.fixture
 def http_mirror() -> Iterator[str]:
-    handler = partial(SimpleHTTPRequestHandler, directory=str(MIRROR))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(MIRROR) as origin:
+        yield origin
 
 
 def test_sync_over_http_matches_local(http_mirror: str, tmp_path: Path) -> None:

@@ -8,9 +8,6 @@ Each payload calls alert(), so a payload that ran would open a dialog.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +15,7 @@ import pytest
 from site_builder.build import build_site
 
 from ..hostile_corpus import HOSTILE, script_catalogue, slug
+from ..local_servers import serve_folder
 from ..test_build import HOSTILE as HOSTILE_MANIFEST
 from .conftest import require_playwright
 
@@ -31,11 +29,6 @@ PAGES = ["datasets/hostile/index.html", "datasets/hostile/1.0/index.html", "peop
          *[f"datasets/{dataset}/index.html" for dataset in SCRIPT_DATASETS]]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
@@ -44,11 +37,8 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (datasets / "hostile" / "1.0.yaml").write_text(HOSTILE_MANIFEST, encoding="utf-8")
     result = build_site(datasets, root / "_site")
     assert result.published, [p.message for p in result.report.errors]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(root / "_site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve_folder(root / "_site") as origin:
+        yield origin + "/"
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -9,9 +9,6 @@ fetching one short-field shard and at most one description shard per word.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +27,7 @@ from ..hostile_cases.display import (
     script_keywords,
     script_words,
 )
+from ..local_servers import serve_folder
 from .conftest import problems, record_problems, require_playwright
 
 require_playwright()
@@ -39,11 +37,6 @@ ASTRAL = ["𝒜𝒷𝒸", "𝔡𝔢𝔣", "😀😁", "𐌰𐌱𐌲"]
 """Words above U+FFFF: two UTF-16 units per character."""
 FULLWIDTH = ["ａｂｃ", "ｘｙｚ", "ｱｲｳ"]
 """Words of U+FF00-U+FFEF: above every surrogate in UTF-16 order, below U+10000 by code point."""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +54,8 @@ def scripts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (root / "datasets" / name / "1.0.yaml").write_bytes(data)
     result = build_site(root / "datasets", root / "_site")
     assert result.published, [p.message for p in result.report.errors]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(root / "_site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve_folder(root / "_site") as origin:
+        yield origin + "/"
 
 
 def ask(page: Page, query: str) -> tuple[list[str], dict[str, int]]:
