@@ -18,11 +18,11 @@ from urllib.parse import quote, urlsplit
 from ..archives import ArchiveLink, resolve_accession
 from ..model import Manifest
 from ..settings import Settings
+from ..thumbnails.local_sources import is_raster, is_remote
 
 if TYPE_CHECKING:  # pages imports this module
     from .pages import DatasetEntry
 
-_RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def example_store_path(dataset_id: str, image: str) -> str:
 
 def is_local_store(image: str) -> bool:
     """A store folder in the dataset's folder (not a URL, not a plain picture)."""
-    return "://" not in image and not image.lower().endswith(_RASTER_SUFFIXES)
+    return not is_remote(image) and not is_raster(image)
 
 
 def _listed_paths(manifest: Manifest) -> tuple[int, int]:
@@ -152,7 +152,7 @@ def use_panel(entry: DatasetEntry, manifest: Manifest, settings: Settings,
         image = example.image
         if is_local_store(image) and image in published:
             url = absolute(settings, quote(example_store_path(entry.id, image))).rstrip("/")
-        elif image.startswith("https://") and not image.lower().endswith(_RASTER_SUFFIXES):
+        elif image.startswith("https://") and not is_raster(image):
             url = image.rstrip("/")
         else:
             continue

@@ -29,6 +29,20 @@ METADATA_NAMES = ("zarr.json", ".zarray", ".zattrs", ".zgroup", ".zmetadata")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+"""Example images read as one picture; anything else local is an OME-Zarr store (a folder)."""
+
+
+def is_remote(source: str) -> bool:
+    """An example given by URL rather than as a path in the dataset folder."""
+    return source.startswith(("http://", "https://", "s3://"))
+
+
+def is_raster(source: str) -> bool:
+    """A plain picture (PNG, JPEG, TIFF) rather than an OME-Zarr store."""
+    return source.lower().endswith(RASTER_SUFFIXES)
+
+
 class SourceRefused(Exception):
     """A local source that is not read; `message` names it and says why."""
 

@@ -31,7 +31,16 @@ from ..model import Manifest
 from ..model.images import ExampleImage
 from . import isolated
 from .label_overlay import draw_labels, file_labels
-from .local_sources import SourceRefused, digest_source, inside_dataset, regular_file, size_text, store_folder
+from .local_sources import (
+    SourceRefused,
+    digest_source,
+    inside_dataset,
+    is_raster,
+    is_remote,
+    regular_file,
+    size_text,
+    store_folder,
+)
 from .raster import MAX_PIXELS, load_raster
 
 __all__ = ["CARD", "MAX_PIXELS", "PAGE", "SourceRefused", "ThumbnailJob", "ThumbnailResult", "jobs_for",
@@ -45,10 +54,6 @@ DEADLINE_S = 600.0
 _TOO_MUCH_MEMORY = ("{source}: making its thumbnail needs more than the {limit} of memory it may use "
                     "(a chunk or image that decompresses to more than its metadata declares?)")
 _CODE = Path(__file__).resolve().parent
-_FORMAT = 2
-"""Cache entry layout: 2 added the image without its annotation (plain.webp). Part of the key,
-so an entry of an older layout is never looked up, and made again."""
-_RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
@@ -80,10 +85,6 @@ class ThumbnailResult:
     drawn over the image (no annotation, or none on this plane) and for a placeholder."""
 
 
-def _is_remote(source: str) -> bool:
-    return source.startswith(("http://", "https://", "s3://"))
-
-
 def _code_hash() -> str:
     digest = hashlib.sha256()
     for path in sorted(_CODE.glob("*.py")):
@@ -94,12 +95,12 @@ def _code_hash() -> str:
 def cache_key(job: ThumbnailJob, code: str) -> str:
     """Source content (or URL), rendering parameters and the renderer's code."""
     digest = hashlib.sha256(code.encode())
-    digest.update(json.dumps([_FORMAT, job.example.model_dump(mode="json"), job.declared, CARD, PAGE],
+    digest.update(json.dumps([job.example.model_dump(mode="json"), job.declared, CARD, PAGE],
                              sort_keys=True).encode())
     for source in (job.example.image, job.example.label_image, job.example.annotations):
         if not source:
             continue
-        if _is_remote(source):
+        if is_remote(source):
             digest.update(source.encode())
         else:
             digest_source(digest, job.folder, source)
@@ -133,7 +134,7 @@ def _render(job: ThumbnailJob,
         raise SourceRefused("give either labels (a label image in the store) or label_image (a mask file), "
                             "not both")
     details: dict[str, str] = {}
-    raster = not _is_remote(source) and Path(source).suffix.lower() in _RASTER_SUFFIXES
+    raster = not is_remote(source) and is_raster(source)
     if raster:
         image = load_raster(regular_file(job.folder, source), source, max_pixels=MAX_PIXELS).convert("RGB")
         full_width = image.width
@@ -144,7 +145,7 @@ def _render(job: ThumbnailJob,
                          f"{source} is a plain image: give its mask as label_image")
         plain = image
     else:
-        location = source if _is_remote(source) else store_folder(job.folder, source).path
+        location = source if is_remote(source) else store_folder(job.folder, source).path
         rendered = render_thumbnail(location, size=size, z=plane.z if plane else None,
                                     t=plane.t if plane else None, labels=example.labels,
                                     style=example.overlay, max_pixels=MAX_PIXELS, name=source)
