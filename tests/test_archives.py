@@ -65,7 +65,7 @@ HOSTILE = "x'); import os; os.system('rm -rf ~'); ('\"\n"
 
 def test_a_submitters_text_reaches_a_snippet_only_as_a_string_literal() -> None:
     example = _example("https://data.example/a.zarr", HOSTILE, illustrative=False, number=1)
-    listed = _listed(None, "https://site.example/api.json",  # type: ignore[arg-type]
+    listed = _listed("https://site.example/api.json",
                      "https://data.example/" + HOSTILE.strip(), HOSTILE, 3)
     for snippet in (example, listed):
         tree = ast.parse(snippet.code)

@@ -78,7 +78,7 @@ def _mirror(archive: ArchiveLink, folder: str) -> Snippet:
                    "run it again to resume.")
 
 
-def _listed(manifest: Manifest, api_url: str, folder: str, target: str, count: int) -> Snippet:
+def _listed(api_url: str, folder: str, target: str, count: int) -> Snippet:
     code = "\n".join([
         "# Python 3, standard library only.",
         "import json, pathlib, urllib.parse, urllib.request",
@@ -146,7 +146,7 @@ def use_panel(entry: DatasetEntry, manifest: Manifest, settings: Settings,
     if folder and annotation_files:
         api = absolute(settings, f"api/datasets/{entry.id}/{manifest.version.version}.json")
         target = archive.accession if archive else entry.id
-        snippets.append(_listed(manifest, api, folder, target, annotation_files + source_images))
+        snippets.append(_listed(api, folder, target, annotation_files + source_images))
     examples = manifest.images.examples if manifest.images else []
     for number, example in enumerate(examples, start=1):
         image = example.image
